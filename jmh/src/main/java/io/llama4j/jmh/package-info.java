@@ -1,0 +1,2 @@
+/** JMH benchmarks guarding the hot paths. */
+package io.llama4j.jmh;

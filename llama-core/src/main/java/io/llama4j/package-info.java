@@ -1,0 +1,2 @@
+/** The public face of llama4j: load a model, open a session, generate. */
+package io.llama4j;

@@ -1,0 +1,2 @@
+/** ONNX Runtime executor provider. */
+package io.llama4j.onnx;

@@ -1,0 +1,146 @@
+package io.llama4j;
+
+import io.llama4j.format.gguf.GgufFile;
+import io.llama4j.format.gguf.LlamaGguf;
+import io.llama4j.spi.Executor;
+import io.llama4j.spi.ExecutorOptions;
+import io.llama4j.spi.ExecutorProvider;
+import io.llama4j.spi.ModelSource;
+import io.llama4j.spi.ModelSpec;
+import io.llama4j.tokenizer.LlamaTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * A loaded Llama 3.x model: weights mapped from the file (not copied to the heap), the tokenizer, and the
+ * executor that runs them. Thread-safe; open one {@link Session} per conversation, on any thread.
+ *
+ * <pre>{@code
+ * try (LlamaModel model = LlamaModel.load(Path.of("Llama-3.2-1B-Instruct-Q8_0.gguf"));
+ *      Session session = model.newSession()) {
+ *     String answer = session.generate("The capital of France is", GenerationOptions.greedy(32));
+ *     System.out.println(answer);
+ * }
+ * }</pre>
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final GgufFile file;
+    private final ModelSpec spec;
+    private final LlamaTokenizer tokenizer;
+    private final boolean addsBos;
+    private final Executor executor;
+    private final String executorName;
+
+    private LlamaModel(GgufFile file, ModelSpec spec, LlamaTokenizer tokenizer, boolean addsBos,
+                       Executor executor, String executorName) {
+        this.file = file;
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.addsBos = addsBos;
+        this.executor = executor;
+        this.executorName = executorName;
+    }
+
+    /** Loads a GGUF file with the default options. */
+    public static LlamaModel load(Path path) {
+        return load(path, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a GGUF model file.
+     *
+     * @throws ModelFormatException       if the file is missing, truncated or corrupt
+     * @throws UnsupportedModelException  if it is not a Llama model, or holds a tensor type without a kernel
+     */
+    public static LlamaModel load(Path path, LoadOptions options) {
+        if (Files.isDirectory(path)) {
+            throw new UnsupportedModelException(path, "is a folder; llama4j loads GGUF model files");
+        }
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelSpec spec = LlamaGguf.spec(file);
+            LlamaTokenizer tokenizer = LlamaGguf.tokenizer(file);
+            ModelSource source = new ModelSource(path, spec, file);
+            ExecutorProvider provider = chooseProvider(source, options.executor());
+            Executor executor = provider.open(source, new ExecutorOptions(options.threads()));
+            return new LlamaModel(file, spec, tokenizer, LlamaGguf.addsBos(file), executor, provider.name());
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static ExecutorProvider chooseProvider(ModelSource source, String requested) {
+        List<ExecutorProvider> providers = new ArrayList<>();
+        ServiceLoader.load(ExecutorProvider.class, LlamaModel.class.getClassLoader()).forEach(providers::add);
+        if (requested != null) {
+            ExecutorProvider named = providers.stream().filter(p -> p.name().equals(requested)).findFirst()
+                    .orElseThrow(() -> new LlamaException("no executor named \"" + requested + "\" (available: "
+                            + providers.stream().map(ExecutorProvider::name).collect(Collectors.joining(", ")) + ")"));
+            if (!named.supports(source)) {
+                throw new LlamaException("executor \"" + requested + "\" cannot run " + source.location());
+            }
+            return named;
+        }
+        return providers.stream().filter(p -> p.supports(source))
+                .max(Comparator.comparingInt(ExecutorProvider::priority))
+                .orElseThrow(() -> new LlamaException("no executor can run " + source.location()));
+    }
+
+    /** What the model is: sizes, context length, special tokens. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public LlamaTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The executor running this model ({@code java}, {@code onnx}, ...). */
+    public String executorName() {
+        return executorName;
+    }
+
+    /**
+     * Tokenizes a prompt as llama.cpp does: begin-of-text prepended when the model asks for it, and
+     * special-token text such as {@code <|eot_id|>} parsed as the special token.
+     */
+    public int[] tokenizePrompt(String text) {
+        int[] ids = tokenizer.encode(text, true);
+        if (!addsBos || spec.bosToken() < 0) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = spec.bosToken();
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
+
+    /** A session with the model's full context length (its KV cache grows as it is used). */
+    public Session newSession() {
+        return newSession(spec.contextLength());
+    }
+
+    /** A session holding at most {@code contextLength} tokens. */
+    public Session newSession(int contextLength) {
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("context length must be at least 1, got " + contextLength);
+        }
+        return new Session(this, executor.newState(Math.min(contextLength, spec.contextLength())));
+    }
+
+    /** Releases the executor and unmaps the file; sessions of this model must not be used afterwards. */
+    @Override
+    public void close() {
+        try {
+            executor.close();
+        } finally {
+            file.close();
+        }
+    }
+}

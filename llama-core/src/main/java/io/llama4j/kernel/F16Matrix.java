@@ -1,0 +1,37 @@
+package io.llama4j.kernel;
+
+import io.llama4j.spi.Tensor;
+
+final class F16Matrix extends WeightMatrix {
+    F16Matrix(Tensor tensor) {
+        super(tensor, tensor.rowLength() * 2L);
+    }
+
+    @Override
+    ActivationFormat inputFormat() {
+        return ActivationFormat.F16;
+    }
+
+    @Override
+    float dot(int row, Activations x, int t) {
+        FloatActivations a = (FloatActivations) x;
+        long base = row * rowBytes;
+        if (VectorSupport.ENABLED) {
+            return VectorDots.f16(data, base, a.values, a.offset(t), cols);
+        }
+        float sum = 0;
+        int o = a.offset(t);
+        for (int i = 0; i < cols; i++) {
+            sum += f16At(base + 2L * i) * a.values[o + i];
+        }
+        return sum;
+    }
+
+    @Override
+    void dequantizeRow(int row, float[] out, int offset) {
+        long base = row * rowBytes;
+        for (int i = 0; i < cols; i++) {
+            out[offset + i] = f16At(base + 2L * i);
+        }
+    }
+}

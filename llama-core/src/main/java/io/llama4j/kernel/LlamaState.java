@@ -1,0 +1,137 @@
+package io.llama4j.kernel;
+
+import io.llama4j.ContextOverflowException;
+import io.llama4j.spi.InferenceState;
+import io.llama4j.spi.ModelSpec;
+
+/**
+ * One sequence on the pure-Java kernel: the Llama 3 forward pass over a batch of tokens, with its KV cache.
+ *
+ * <p>Per layer: RMSNorm, Q/K/V projections, RoPE, append K and V to the cache, causal grouped-query
+ * attention, output projection and residual; RMSNorm, SwiGLU feed-forward and residual. After the last
+ * layer only the final position is normalized and projected to logits.
+ */
+final class LlamaState implements InferenceState {
+    private final LlamaExecutor model;
+    private final ModelSpec spec;
+    private final KvCache cache;
+
+    LlamaState(LlamaExecutor model, int contextLength) {
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("context length must be at least 1, got " + contextLength);
+        }
+        this.model = model;
+        this.spec = model.spec();
+        this.cache = new KvCache(spec.layers(), spec.kvDim(), contextLength);
+    }
+
+    @Override
+    public int contextLength() {
+        return cache.contextLength();
+    }
+
+    @Override
+    public float[] forward(int[] tokens, int position) {
+        int n = tokens.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("no tokens to evaluate");
+        }
+        if (position < 0 || (long) position + n > cache.contextLength()) {
+            throw new ContextOverflowException("positions " + position + ".." + (position + n - 1)
+                    + " do not fit in a context of " + cache.contextLength() + " tokens");
+        }
+        for (int token : tokens) {
+            if (token < 0 || token >= spec.vocabularySize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.."
+                        + (spec.vocabularySize() - 1) + ")");
+            }
+        }
+        cache.ensureCapacity(position + n);
+
+        int dim = spec.dim();
+        int qDim = spec.heads() * spec.headDim();
+        int kvDim = spec.kvDim();
+        RowParallel parallel = model.parallel;
+
+        float[] x = new float[n * dim];
+        for (int t = 0; t < n; t++) {
+            model.embedding.dequantizeRow(tokens[t], x, t * dim);
+        }
+        float[][] rope = model.rope.table(position, n);
+        float[] normed = new float[n * dim];
+        float[] q = new float[n * qDim];
+        float[] k = new float[n * kvDim];
+        float[] v = new float[n * kvDim];
+        float[] attended = new float[n * qDim];
+        float[] projected = new float[n * dim];
+        float[] gate = new float[n * spec.ffnDim()];
+        float[] up = new float[n * spec.ffnDim()];
+
+        for (int l = 0; l < spec.layers(); l++) {
+            LayerWeights w = model.layers[l];
+
+            rmsNorm(x, w.attentionNorm(), normed, n);
+            MatrixInput attentionInput = new MatrixInput(normed, n, dim);
+            attentionInput.multiply(w.wq(), q, parallel);
+            attentionInput.multiply(w.wk(), k, parallel);
+            attentionInput.multiply(w.wv(), v, parallel);
+            for (int t = 0; t < n; t++) {
+                model.rope.rotate(q, t * qDim, spec.heads(), rope[t]);
+                model.rope.rotate(k, t * kvDim, spec.kvHeads(), rope[t]);
+            }
+            System.arraycopy(k, 0, cache.keys(l), position * kvDim, n * kvDim);
+            System.arraycopy(v, 0, cache.values(l), position * kvDim, n * kvDim);
+
+            model.attention.attend(q, cache.keys(l), cache.values(l), position, n, attended, parallel);
+            new MatrixInput(attended, n, qDim).multiply(w.wo(), projected, parallel);
+            add(x, projected);
+
+            rmsNorm(x, w.ffnNorm(), normed, n);
+            MatrixInput ffnInput = new MatrixInput(normed, n, dim);
+            ffnInput.multiply(w.gate(), gate, parallel);
+            ffnInput.multiply(w.up(), up, parallel);
+            for (int i = 0; i < gate.length; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+            new MatrixInput(gate, n, spec.ffnDim()).multiply(w.down(), projected, parallel);
+            add(x, projected);
+        }
+
+        float[] last = new float[dim];
+        System.arraycopy(x, (n - 1) * dim, last, 0, dim);
+        float[] lastNormed = new float[dim];
+        rmsNorm(last, model.outputNorm, lastNormed, 1);
+        float[] logits = new float[spec.vocabularySize()];
+        new MatrixInput(lastNormed, 1, dim).multiply(model.output, logits, parallel);
+        return logits;
+    }
+
+    /** {@code out = x / sqrt(mean(x^2) + eps) * weight}, row by row; the mean in double as ggml computes it. */
+    private void rmsNorm(float[] x, float[] weight, float[] out, int rows) {
+        int dim = weight.length;
+        for (int r = 0; r < rows; r++) {
+            int o = r * dim;
+            double sum = 0;
+            for (int i = 0; i < dim; i++) {
+                sum += x[o + i] * x[o + i];
+            }
+            float mean = (float) (sum / dim);
+            float scale = 1f / (float) Math.sqrt(mean + spec.rmsNormEps());
+            for (int i = 0; i < dim; i++) {
+                out[o + i] = (x[o + i] * scale) * weight[i];
+            }
+        }
+    }
+
+    private static void add(float[] x, float[] delta) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += delta[i];
+        }
+    }
+
+    @Override
+    public void close() {
+        // The cache is plain heap memory; nothing to release beyond dropping references.
+    }
+}

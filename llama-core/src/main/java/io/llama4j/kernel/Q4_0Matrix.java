@@ -1,0 +1,57 @@
+package io.llama4j.kernel;
+
+import io.llama4j.spi.Tensor;
+
+/**
+ * Q4_0: blocks of 32 weights, {@code half d; uint8 qs[16]}. Low nibbles hold elements 0..15, high nibbles
+ * 16..31; weight = d * (nibble - 8).
+ */
+final class Q4_0Matrix extends WeightMatrix {
+    static final int BLOCK_BYTES = 18;
+
+    Q4_0Matrix(Tensor tensor) {
+        super(tensor, tensor.rowLength() / 32 * BLOCK_BYTES);
+    }
+
+    @Override
+    ActivationFormat inputFormat() {
+        return ActivationFormat.Q8_0;
+    }
+
+    @Override
+    float dot(int row, Activations x, int t) {
+        Q8_0Activations a = (Q8_0Activations) x;
+        long base = row * rowBytes;
+        int xq = t * cols;
+        int xb = xq / 32;
+        if (VectorSupport.ENABLED) {
+            return VectorDots.q4_0(data, base, a.quants, a.scales, xq, xb, cols / 32);
+        }
+        float sum = 0;
+        for (int b = 0; b < cols / 32; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            int q = xq + b * 32;
+            int isum = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = ubyteAt(block + 2 + j);
+                isum += ((packed & 0x0F) - 8) * a.quants[q + j] + ((packed >>> 4) - 8) * a.quants[q + j + 16];
+            }
+            sum += isum * (f16At(block) * a.scales[xb + b]);
+        }
+        return sum;
+    }
+
+    @Override
+    void dequantizeRow(int row, float[] out, int offset) {
+        long base = row * rowBytes;
+        for (int b = 0; b < cols / 32; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            float d = f16At(block);
+            for (int j = 0; j < 16; j++) {
+                int packed = ubyteAt(block + 2 + j);
+                out[offset + b * 32 + j] = d * ((packed & 0x0F) - 8);
+                out[offset + b * 32 + j + 16] = d * ((packed >>> 4) - 8);
+            }
+        }
+    }
+}

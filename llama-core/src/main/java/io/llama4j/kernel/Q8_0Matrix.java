@@ -1,0 +1,50 @@
+package io.llama4j.kernel;
+
+import io.llama4j.spi.Tensor;
+
+/** Q8_0: blocks of 32 weights, {@code half d; int8 qs[32]}, weight = d * q. */
+final class Q8_0Matrix extends WeightMatrix {
+    static final int BLOCK_BYTES = 34;
+
+    Q8_0Matrix(Tensor tensor) {
+        super(tensor, tensor.rowLength() / 32 * BLOCK_BYTES);
+    }
+
+    @Override
+    ActivationFormat inputFormat() {
+        return ActivationFormat.Q8_0;
+    }
+
+    @Override
+    float dot(int row, Activations x, int t) {
+        Q8_0Activations a = (Q8_0Activations) x;
+        long base = row * rowBytes;
+        int xq = t * cols;
+        int xb = xq / 32;
+        if (VectorSupport.ENABLED) {
+            return VectorDots.q8_0(data, base, a.quants, a.scales, xq, xb, cols / 32);
+        }
+        float sum = 0;
+        for (int b = 0; b < cols / 32; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            int isum = 0;
+            for (int j = 0; j < 32; j++) {
+                isum += byteAt(block + 2 + j) * a.quants[xq + b * 32 + j];
+            }
+            sum += isum * (f16At(block) * a.scales[xb + b]);
+        }
+        return sum;
+    }
+
+    @Override
+    void dequantizeRow(int row, float[] out, int offset) {
+        long base = row * rowBytes;
+        for (int b = 0; b < cols / 32; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            float d = f16At(block);
+            for (int j = 0; j < 32; j++) {
+                out[offset + b * 32 + j] = d * byteAt(block + 2 + j);
+            }
+        }
+    }
+}

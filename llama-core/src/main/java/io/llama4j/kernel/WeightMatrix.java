@@ -1,0 +1,84 @@
+package io.llama4j.kernel;
+
+import io.llama4j.UnsupportedModelException;
+import io.llama4j.spi.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * A [rows x cols] weight matrix read in place from mapped memory, one implementation per block type.
+ * Rows are contiguous and quantization blocks run along a row (the dot-product axis).
+ */
+abstract sealed class WeightMatrix
+        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix, Q4KMatrix, Q5KMatrix, Q6KMatrix {
+
+    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    final String name;
+    final int rows;
+    final int cols;
+    final MemorySegment data;
+    final long rowBytes;
+
+    WeightMatrix(Tensor tensor, long rowBytes) {
+        this.name = tensor.name();
+        this.cols = Math.toIntExact(tensor.rowLength());
+        this.rows = Math.toIntExact(tensor.rows());
+        this.data = tensor.data();
+        this.rowBytes = rowBytes;
+    }
+
+    /** Wraps a 2-D tensor, or fails with a message naming the tensor and its type when no kernel exists for it. */
+    static WeightMatrix of(Tensor tensor, Path file) {
+        return switch (tensor.type()) {
+            case F32 -> new F32Matrix(tensor);
+            case F16 -> new F16Matrix(tensor);
+            case BF16 -> new BF16Matrix(tensor);
+            case Q8_0 -> new Q8_0Matrix(tensor);
+            case Q4_0 -> new Q4_0Matrix(tensor);
+            case Q4_K -> new Q4KMatrix(tensor);
+            case Q5_K -> new Q5KMatrix(tensor);
+            case Q6_K -> new Q6KMatrix(tensor);
+            default -> throw new UnsupportedModelException(file, "tensor " + tensor.name() + " has type "
+                    + tensor.type() + ", which llama4j cannot run yet (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K)");
+        };
+    }
+
+    /** The format {@link #dot} expects its input in. */
+    abstract ActivationFormat inputFormat();
+
+    /** Row {@code row} of this matrix times row {@code t} of {@code x}. */
+    abstract float dot(int row, Activations x, int t);
+
+    /** Writes row {@code row}, dequantized, to {@code out[offset ..< offset + cols]}. */
+    abstract void dequantizeRow(int row, float[] out, int offset);
+
+    /** {@code out[t * rows + r] = row r . x[t]} for rows {@code from ..< to} and every input row t. */
+    final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+        for (int r = from; r < to; r++) {
+            for (int t = 0; t < tokens; t++) {
+                out[t * rows + r] = dot(r, x, t);
+            }
+        }
+    }
+
+    final float f16At(long offset) {
+        return Half.f16ToFloat(data.get(SHORT_LE, offset));
+    }
+
+    final byte byteAt(long offset) {
+        return data.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    final int ubyteAt(long offset) {
+        return Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, offset));
+    }
+
+    @Override
+    public String toString() {
+        return name + " [" + rows + " x " + cols + "] " + getClass().getSimpleName();
+    }
+}

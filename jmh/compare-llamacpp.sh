@@ -74,7 +74,7 @@ command -v "$NODE" >/dev/null || { echo "node not found: $NODE" >&2; exit 2; }
 
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.tsv"
-printf 'round\tengine\tprefill_tps\tdecode_tps\tload_ms\twall_s\tbusy_pct\tdecode_tokens\n' > "$RESULTS"
+printf 'round\tengine\tprefill_tps\tdecode_tps\tload_ms\twall_s\tbusy_before_pct\tother_during_pct\tdecode_tokens\n' > "$RESULTS"
 
 # The prompt: exactly the ids llama.cpp's bench evaluates (llamacpp-ref.mjs, bench()): BOS, then
 # 1000 + (i * 7919 % 120000) for i = 1 .. PP-1 (ordinary tokens, all < 128000).
@@ -146,32 +146,64 @@ PY
 
 now_ns() { date +%s%N; }
 
+# Contention during a run: CPU time the whole machine spent busy (/proc/stat) minus the CPU time of
+# the benchmarked process tree (bash `times`, children), as % of all cores over the run's wall time.
+# A run alone on the machine shows ~0-5 %; another job sharing the cores shows much more.
+CLK_TCK=$(getconf CLK_TCK)
+NCPU=$(nproc)
+sys_busy_ticks() {
+    local _ u n s i w q sq st
+    read -r _ u n s i w q sq st _ < /proc/stat; echo $((u + n + s + q + sq + st))
+}
+children_cpu_s() {  # user+sys of all waited-for children of this shell, seconds -> $1
+    # `times` must run in this shell (not in $(...)): a subshell has its own, empty, children times.
+    times > "$OUT_DIR/.times"
+    printf -v "$1" '%s' "$(python3 -c "import re,sys; print(sum(float(m)*60+float(s) for m,s in re.findall(r'(\d+)m([\d.]+)s', sys.argv[1])))" "$(sed -n 2p "$OUT_DIR/.times")")"
+}
+begin_probe() { children_cpu_s P_C0; P_B0=$(sys_busy_ticks); P_T0=$(now_ns); }
+end_probe() {  # sets WALL (s) and OTHER (% of all cores used by something else)
+    local t1 b1 c1
+    t1=$(now_ns); b1=$(sys_busy_ticks); children_cpu_s c1
+    read -r WALL OTHER < <(python3 -c "
+wall = ($t1 - $P_T0) / 1e9
+other = ($b1 - $P_B0) / $CLK_TCK - ($c1 - $P_C0)
+print(f'{wall:.2f}', max(0, round(100 * other / ($NCPU * wall))))")
+}
+
+record() {  # round engine prefill decode load_ms decode_tokens  (+ WALL OTHER BUSY)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$WALL" "$BUSY" "$OTHER" "$6" >> "$RESULTS"
+    printf '  %-10s prefill %8s t/s  decode %7s t/s  load %8s ms  wall %6s s  other load %3s%%%s\n' "$2:" "$3" "$4" \
+        "${5:-n/a}" "$WALL" "$OTHER" "${6:+  ($6 tokens generated)}"
+    if (( OTHER > IDLE_MAX_BUSY )); then
+        echo "  WARNING: something else used ${OTHER}% of the CPUs during this run; its numbers are suspect" >&2
+    fi
+}
+
 run_llamacpp() {  # $1 = round
-    local out="$OUT_DIR/r$1-llamacpp.json" err="$OUT_DIR/r$1-llamacpp.err" t0 t1 rc=0
-    t0=$(now_ns)
+    local out="$OUT_DIR/r$1-llamacpp.json" err="$OUT_DIR/r$1-llamacpp.err" rc=0
+    begin_probe
     (cd "$FIX" && "$NODE" llamacpp-ref.mjs bench --model "$MODEL" --threads "$THREADS" \
         --pp "$PP" --tg "$TG" --reps 1) > "$out" 2> "$err" || rc=$?
-    t1=$(now_ns)
-    local pp tg load wall
+    end_probe
+    local pp tg load
     pp=$(json_get "$out" pp_tokens_per_s 2>/dev/null || true)
     tg=$(json_get "$out" tg_tokens_per_s 2>/dev/null || true)
     if (( rc != 0 )) || [[ -z "$pp" || -z "$tg" ]]; then
         echo "llama.cpp run failed (exit $rc, or no bench numbers); stderr tail ($err):" >&2; tail -20 "$err" >&2; exit 1
     fi
-    load=$(json_get "$out" load_ms); wall=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.2f}')")
-    printf '%s\tllama.cpp\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$pp" "$tg" "$load" "$wall" "$BUSY" "$TG" >> "$RESULTS"
-    printf '  llama.cpp: prefill %8s t/s  decode %7s t/s  load %8s ms  wall %6s s\n' "$pp" "$tg" "$load" "$wall"
+    load=$(json_get "$out" load_ms)
+    record "$1" llama.cpp "$pp" "$tg" "$load" "$TG"
 }
 
 run_llama4j() {  # $1 = round
-    local out="$OUT_DIR/r$1-llama4j.json" err="$OUT_DIR/r$1-llama4j.err" t0 t1 rc=0
+    local out="$OUT_DIR/r$1-llama4j.json" err="$OUT_DIR/r$1-llama4j.err" rc=0
     # shellcheck disable=SC2086  # JAVA_OPTS / OURS_EXTRA_ARGS are word-split on purpose
     local cmd=("$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx256m
         ${JAVA_OPTS:-} -jar "$JAR" generate --model "$MODEL" --prompt-ids "$PROMPT_IDS"
         --max-tokens "$TG" --temperature 0 --threads "$THREADS" --json ${OURS_EXTRA_ARGS:-})
-    t0=$(now_ns)
+    begin_probe
     (cd "$ROOT" && "${cmd[@]}") > "$out" 2> "$err" || rc=$?
-    t1=$(now_ns)
+    end_probe
     local pp tg
     pp=$(json_get "$out" prefill_tokens_per_s 2>/dev/null || true)
     tg=$(json_get "$out" decode_tokens_per_s 2>/dev/null || true)
@@ -182,20 +214,17 @@ run_llama4j() {  # $1 = round
         echo "stderr tail ($err):" >&2; tail -20 "$err" >&2 || true
         exit 1
     fi
-    local load wall ntok
+    local load ntok
     load=$(json_get "$out" load_ms || true)
     ntok=$(json_get "$out" generated_tokens || true)
     [[ -n "$ntok" ]] || ntok=$(json_get "$out" decode_tokens || true)
-    wall=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.2f}')")
-    printf '%s\tllama4j\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$pp" "$tg" "$load" "$wall" "$BUSY" "$ntok" >> "$RESULTS"
-    printf '  llama4j:   prefill %8s t/s  decode %7s t/s  load %8s ms  wall %6s s%s\n' "$pp" "$tg" \
-        "${load:-n/a}" "$wall" "${ntok:+  ($ntok tokens generated)}"
+    record "$1" llama4j "$pp" "$tg" "$load" "$ntok"
     if [[ -n "$ntok" && "$ntok" =~ ^[0-9]+$ ]] && (( ntok < TG )); then
         echo "  NOTE: llama4j generated $ntok < $TG tokens (stopped at EOS?); llama.cpp always runs $TG" >&2
     fi
 }
 
-echo "== llama4j vs llama.cpp: $(basename "$MODEL") ($(du -h "$MODEL" | cut -f1)), threads $THREADS, pp $PP, tg $TG, $ROUNDS rounds"
+echo "== llama4j vs llama.cpp: $(basename "$MODEL") ($(du -h "$MODEL" | cut -f1)), threads $THREADS, pp $PP, tg $TG, $ROUNDS round(s)"
 echo "   host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cpus;" \
      "avx512f: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)"
 echo "   llama4j: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty)'), $("$JAVA" -version 2>&1 | head -1)"
@@ -235,7 +264,7 @@ def rng(engine, key):
     return f"{min(v):.1f}-{max(v):.1f}" if v else "n/a"
 keys = [("prefill_tps", "prefill t/s"), ("decode_tps", "decode t/s"), ("load_ms", "load ms"), ("wall_s", "wall s")]
 max_busy = int(sys.argv[2])
-busy = [r for r in rows if r["busy_pct"] and int(r["busy_pct"]) > max_busy]
+busy = [r for r in rows if int(r["busy_before_pct"] or 0) > max_busy or int(r["other_during_pct"] or 0) > max_busy]
 print()
 print(f"== medians over {len(col('llama.cpp', 'prefill_tps'))} runs per engine (min-max in brackets)")
 print(f"{'':14}" + "".join(f"{h:>24}" for _, h in keys))
@@ -249,6 +278,7 @@ print(f"{'llama4j/l.cpp':14}" + "".join(f"{x:>24}" for x in ratios))
 print("(t/s: higher is better; load ms / wall s: lower is better. llama.cpp load_ms = its loadModel with mmap;"
       " llama4j load ms only if its JSON has load_ms. wall s = whole process, JVM/node start included.)")
 if busy:
-    print(f"WARNING: {len(busy)} run(s) started on a busy machine (>{max_busy}% CPU), see results.tsv")
+    print(f"WARNING: {len(busy)} run(s) had other CPU load (>{max_busy}% before or during), see results.tsv;"
+          " rerun when the machine is quiet")
 PY
 echo "results: $RESULTS"

@@ -73,10 +73,12 @@ final class GgufReader {
         long kvCount = in.u64("metadata count");
         // Each key/value needs at least 8 (key length) + 4 (type) + 1 bytes; each tensor info 8 + 4 + 4 + 8.
         if (kvCount > in.remaining() / 13) {
-            throw in.error("metadata count " + kvCount + " is larger than the file can hold");
+            throw in.error("truncated or corrupt: " + kvCount + " metadata entries cannot fit in the "
+                    + in.remaining() + " bytes left");
         }
         if (tensorCount > in.remaining() / 24) {
-            throw in.error("tensor count " + tensorCount + " is larger than the file can hold");
+            throw in.error("truncated or corrupt: " + tensorCount + " tensor infos cannot fit in the "
+                    + in.remaining() + " bytes left");
         }
 
         Map<String, Object> values = new LinkedHashMap<>();

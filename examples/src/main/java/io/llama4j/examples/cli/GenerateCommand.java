@@ -1,0 +1,121 @@
+package io.llama4j.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llama4j.Generation;
+import io.llama4j.GenerationOptions;
+import io.llama4j.LlamaModel;
+import io.llama4j.LoadOptions;
+import io.llama4j.Sampler;
+import io.llama4j.Session;
+import io.llama4j.TokenLogit;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** {@code generate}: load a model, run one prompt, stream the text or print one JSON object. */
+final class GenerateCommand {
+    static final String USAGE = """
+            usage: generate --model PATH (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
+                            [--temperature T] [--top-k K] [--top-p P] [--seed S] [--threads N]
+                            [--executor java|onnx] [--top-logits K] [--forced-ids 4,5,6] [--json] [--verbose]""";
+
+    private static final Set<String> VALUED = Set.of("--model", "--prompt", "--prompt-ids", "--max-tokens",
+            "--temperature", "--top-k", "--top-p", "--seed", "--threads", "--executor", "--top-logits", "--forced-ids");
+    private static final Set<String> SWITCHES = Set.of("--json", "--verbose");
+
+    private GenerateCommand() {
+    }
+
+    static Flags parse(String[] args) {
+        return Flags.parse("generate", args, 1, VALUED, SWITCHES);
+    }
+
+    static void run(Flags flags, PrintStream out) {
+        Path modelPath = flags.existingFile("--model");
+        if (flags.has("--prompt") == flags.has("--prompt-ids")) {
+            throw new UsageException("generate: give exactly one of --prompt and --prompt-ids");
+        }
+        int threads = flags.integer("--threads", Runtime.getRuntime().availableProcessors());
+        if (threads < 1) {
+            throw new UsageException("generate: --threads must be at least 1");
+        }
+        int maxTokens = flags.integer("--max-tokens", 256);
+        if (maxTokens < 0) {
+            throw new UsageException("generate: --max-tokens must be >= 0");
+        }
+        int topLogits = flags.integer("--top-logits", 0);
+        if (topLogits < 0) {
+            throw new UsageException("generate: --top-logits must be >= 0");
+        }
+        Sampler sampler;
+        try {
+            sampler = Sampler.builder()
+                    .temperature(flags.real("--temperature", 0.8f))
+                    .topK(flags.integer("--top-k", 40))
+                    .topP(flags.real("--top-p", 0.95f))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("generate: " + e.getMessage());
+        }
+        GenerationOptions.Builder options = GenerationOptions.builder()
+                .maxTokens(maxTokens)
+                .sampler(sampler)
+                .seed(flags.longValue("--seed", System.nanoTime()))
+                .topLogits(topLogits);
+        int[] forced = flags.ids("--forced-ids");
+        if (forced != null) {
+            options.forcedTokens(forced);
+        }
+        boolean json = flags.has("--json");
+
+        long loadStart = System.nanoTime();
+        LoadOptions load = LoadOptions.defaults().withThreads(threads).withExecutor(flags.string("--executor"));
+        try (LlamaModel model = LlamaModel.load(modelPath, load); Session session = model.newSession()) {
+            double loadMs = (System.nanoTime() - loadStart) / 1e6;
+            System.err.printf("llama4j: loaded %s (%s executor, %d threads) in %.0f ms%n",
+                    modelPath.getFileName(), model.executorName(), threads, loadMs);
+            int[] promptIds = flags.has("--prompt") ? model.tokenizePrompt(flags.string("--prompt")) : flags.ids("--prompt-ids");
+            Generation g = session.generate(promptIds, options.build(), json ? piece -> { } : piece -> {
+                out.print(piece);
+                out.flush();
+            });
+            if (json) {
+                out.println(toJson(g, loadMs));
+            } else {
+                out.println();
+            }
+            System.err.printf("llama4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s (%s)%n",
+                    promptIds.length, g.prefillTokensPerSecond(), g.ids().length, g.decodeTokensPerSecond(),
+                    g.stopReason().name().toLowerCase());
+        }
+    }
+
+    private static String toJson(Generation g, double loadMs) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        ArrayNode prompt = root.putArray("prompt_ids");
+        for (int id : g.promptIds()) {
+            prompt.add(id);
+        }
+        ArrayNode ids = root.putArray("ids");
+        for (int id : g.ids()) {
+            ids.add(id);
+        }
+        root.put("text", g.text());
+        ArrayNode steps = root.putArray("top_logits");
+        for (List<TokenLogit> step : g.topLogits()) {
+            ArrayNode entries = steps.addArray();
+            for (TokenLogit t : step) {
+                entries.addObject().put("id", t.id()).put("logit", t.logit()).put("logprob", t.logprob());
+            }
+        }
+        root.put("prefill_tokens_per_s", g.prefillTokensPerSecond());
+        root.put("decode_tokens_per_s", g.decodeTokensPerSecond());
+        root.put("load_ms", loadMs);
+        root.put("stop_reason", g.stopReason().name().toLowerCase());
+        return root.toString();
+    }
+}

@@ -33,7 +33,7 @@ final class GenerateCommand {
         return Flags.parse("generate", args, 1, VALUED, SWITCHES);
     }
 
-    static void run(Flags flags, PrintStream out) {
+    static void run(Flags flags, PrintStream out, PrintStream err) {
         Path modelPath = flags.existingFile("--model");
         if (flags.has("--prompt") == flags.has("--prompt-ids")) {
             throw new UsageException("generate: give exactly one of --prompt and --prompt-ids");
@@ -75,7 +75,7 @@ final class GenerateCommand {
         LoadOptions load = LoadOptions.defaults().withThreads(threads).withExecutor(flags.string("--executor"));
         try (LlamaModel model = LlamaModel.load(modelPath, load); Session session = model.newSession()) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
-            System.err.printf("llama4j: loaded %s (%s executor, %d threads) in %.0f ms%n",
+            err.printf("llama4j: loaded %s (%s executor, %d threads) in %.0f ms%n",
                     modelPath.getFileName(), model.executorName(), threads, loadMs);
             int[] promptIds = flags.has("--prompt") ? model.tokenizePrompt(flags.string("--prompt")) : flags.ids("--prompt-ids");
             Generation g = session.generate(promptIds, options.build(), json ? piece -> { } : piece -> {
@@ -87,7 +87,7 @@ final class GenerateCommand {
             } else {
                 out.println();
             }
-            System.err.printf("llama4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s (%s)%n",
+            err.printf("llama4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s (%s)%n",
                     promptIds.length, g.prefillTokensPerSecond(), g.ids().length, g.decodeTokensPerSecond(),
                     g.stopReason().name().toLowerCase());
         }

@@ -1,7 +1,6 @@
 package io.llama4j.examples.cli;
 
 import io.llama4j.LlamaException;
-import io.llama4j.ModelFormatException;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
@@ -17,46 +16,42 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
     }
 
-    static int run(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    /** Runs one command; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         try {
             if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-                System.err.println("usage: llama4j COMMAND ...\n\n" + GenerateCommand.USAGE + "\n" + TokenizeCommand.USAGE);
+                err.println("usage: llama4j COMMAND ...\n\n" + GenerateCommand.USAGE + "\n" + TokenizeCommand.USAGE);
                 return args.length == 0 ? 2 : 0;
             }
             switch (args[0]) {
-                case "generate" -> GenerateCommand.run(GenerateCommand.parse(args), out);
+                case "generate" -> GenerateCommand.run(GenerateCommand.parse(args), out, err);
                 case "tokenize" -> TokenizeCommand.run(TokenizeCommand.parse(args), out);
                 default -> throw new UsageException("unknown command " + args[0] + " (commands: generate, tokenize)");
             }
             out.flush();
             return 0;
         } catch (UsageException e) {
-            System.err.println("llama4j: " + e.getMessage());
+            err.println("llama4j: " + e.getMessage());
             return 2;
-        } catch (ModelFormatException e) {
-            return fail(e, verbose);
         } catch (LlamaException | IllegalArgumentException e) {
-            return fail(e, verbose);
+            return fail(err, e.getMessage(), e, verbose);
         } catch (Exception e) {
-            System.err.println("llama4j: " + e);
-            if (verbose) {
-                e.printStackTrace();
-            }
-            return 1;
+            return fail(err, e.toString(), e, verbose);
         } finally {
             out.flush();
         }
     }
 
-    private static int fail(RuntimeException e, boolean verbose) {
-        System.err.println("llama4j: " + e.getMessage());
+    private static int fail(PrintStream err, String message, Exception e, boolean verbose) {
+        err.println("llama4j: " + message);
         if (verbose) {
-            e.printStackTrace();
+            e.printStackTrace(err);
         }
         return 1;
     }

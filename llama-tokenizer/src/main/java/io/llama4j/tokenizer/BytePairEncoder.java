@@ -37,7 +37,7 @@ final class BytePairEncoder {
         }
     }
 
-    private void encodeByScanning(byte[] bytes, int length, Scratch scratch, IntList out) {
+    void encodeByScanning(byte[] bytes, int length, Scratch scratch, IntList out) {
         int[] parts = scratch.parts(length);
         long[] rules = scratch.rules(length);   // rules[i]: the rule for (parts[i], parts[i + 1])
         for (int i = 0; i < length; i++) {
@@ -75,7 +75,7 @@ final class BytePairEncoder {
         }
     }
 
-    private void encodeWithHeap(byte[] bytes, int length, Scratch scratch, IntList out) {
+    void encodeWithHeap(byte[] bytes, int length, Scratch scratch, IntList out) {
         int[] parts = scratch.parts(length);   // token at each start position; -1 once merged away
         int[] next = scratch.next(length);     // start of the following part, or length
         int[] prev = scratch.prev(length);     // start of the preceding part, or -1

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class LlamaTokenizer {
     private final Vocabulary vocabulary;
-    private final BytePairEncoder encoder;
+    final BytePairEncoder encoder;   // package-private for tests
     private final SpecialTokenMatcher specials;
 
     LlamaTokenizer(Vocabulary vocabulary, MergeTable merges) {

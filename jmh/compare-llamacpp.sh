@@ -12,7 +12,8 @@
 #   llama4j:   java ... -jar examples/target/llama4j-cli.jar generate --model M --prompt-ids <128 ids>
 #              --max-tokens 64 --temperature 0 --threads 2 --json
 #              (prints one JSON object on stdout with "prefill_tokens_per_s", "decode_tokens_per_s",
-#              optionally "load_ms"; the 128 ids are the very ids llama.cpp's bench uses, BOS first)
+#              "load_ms", "ids" (generated), "stop_reason"; the 128 prompt ids are the very ids
+#              llama.cpp's bench evaluates, BOS first)
 # and ends with a table of medians per engine and the ratios llama4j / llama.cpp.
 #
 # Environment:
@@ -104,7 +105,8 @@ wait_idle() {
     done
 }
 
-# json_get FILE KEY: the value of KEY anywhere in the last JSON object of FILE (empty if absent).
+# json_get FILE KEY: the value of KEY anywhere in the last JSON object of FILE (empty if absent;
+# the length if it is a list).
 json_get() {
     python3 - "$1" "$2" <<'PY'
 import json, sys
@@ -140,7 +142,7 @@ def find(o, key):
                 return r
     return None
 v = find(obj, sys.argv[2])
-print("" if v is None or isinstance(v, (dict, list)) else v)
+print("" if v is None or isinstance(v, dict) else len(v) if isinstance(v, list) else v)
 PY
 }
 
@@ -216,11 +218,12 @@ run_llama4j() {  # $1 = round
     fi
     local load ntok
     load=$(json_get "$out" load_ms || true)
-    ntok=$(json_get "$out" generated_tokens || true)
-    [[ -n "$ntok" ]] || ntok=$(json_get "$out" decode_tokens || true)
+    ntok=$(json_get "$out" ids || true)   # the generated ids (the CLI's JSON: prompt_ids, ids, ..., stop_reason)
+    [[ -n "$ntok" ]] || ntok=$(json_get "$out" generated_tokens || true)
     record "$1" llama4j "$pp" "$tg" "$load" "$ntok"
     if [[ -n "$ntok" && "$ntok" =~ ^[0-9]+$ ]] && (( ntok < TG )); then
-        echo "  NOTE: llama4j generated $ntok < $TG tokens (stopped at EOS?); llama.cpp always runs $TG" >&2
+        echo "  NOTE: llama4j generated $ntok < $TG tokens (stop_reason: $(json_get "$out" stop_reason || true));" \
+            "llama.cpp always runs $TG" >&2
     fi
 }
 

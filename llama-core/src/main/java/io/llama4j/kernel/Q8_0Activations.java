@@ -9,6 +9,11 @@ final class Q8_0Activations implements Activations {
     static final int BLOCK = 32;
 
     final byte[] quants;
+    /**
+     * The same quants as floats, for the vector kernel: int8 products and their block sums are exact in
+     * float32 (|sum| <= 32 * 128 * 127 < 2^24), so float arithmetic reproduces the integer dot product.
+     */
+    final float[] quantsAsFloats;
     /** One scale per block, already rounded through binary16. */
     final float[] scales;
     final int length;
@@ -17,6 +22,10 @@ final class Q8_0Activations implements Activations {
         this.quants = quants;
         this.scales = scales;
         this.length = length;
+        this.quantsAsFloats = new float[quants.length];
+        for (int i = 0; i < quants.length; i++) {
+            quantsAsFloats[i] = quants[i];
+        }
     }
 
     static Q8_0Activations quantize(float[] x, int rows, int length) {

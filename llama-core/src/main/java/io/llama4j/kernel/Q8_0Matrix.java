@@ -22,7 +22,7 @@ final class Q8_0Matrix extends WeightMatrix {
         int xq = t * cols;
         int xb = xq / 32;
         if (VectorSupport.ENABLED) {
-            return VectorDots.q8_0(data, base, a.quants, a.scales, xq, xb, cols / 32);
+            return VectorDots.q8_0(data, base, a, t, cols / 32);
         }
         float sum = 0;
         for (int b = 0; b < cols / 32; b++) {
@@ -34,6 +34,21 @@ final class Q8_0Matrix extends WeightMatrix {
             sum += isum * (f16At(block) * a.scales[xb + b]);
         }
         return sum;
+    }
+
+    /** With the Vector API, four input rows share each pass over a weight row (prefill batches). */
+    @Override
+    void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+        if (!VectorSupport.ENABLED || tokens == 1) {
+            super.multiplyRows(x, tokens, out, from, to);
+            return;
+        }
+        Q8_0Activations a = (Q8_0Activations) x;
+        for (int r = from; r < to; r++) {
+            for (int t = 0; t < tokens; t += 4) {
+                VectorDots.q8_0(data, r * rowBytes, a, t, Math.min(4, tokens - t), cols / 32, out, t * rows + r, rows);
+            }
+        }
     }
 
     @Override

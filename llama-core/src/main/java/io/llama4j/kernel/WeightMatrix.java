@@ -57,7 +57,7 @@ abstract sealed class WeightMatrix
     abstract void dequantizeRow(int row, float[] out, int offset);
 
     /** {@code out[t * rows + r] = row r . x[t]} for rows {@code from ..< to} and every input row t. */
-    final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+    void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
         for (int r = from; r < to; r++) {
             for (int t = 0; t < tokens; t++) {
                 out[t * rows + r] = dot(r, x, t);

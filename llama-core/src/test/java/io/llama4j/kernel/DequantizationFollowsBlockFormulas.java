@@ -210,6 +210,43 @@ class DequantizationFollowsBlockFormulas {
         }
     }
 
+    @Test
+    void batchedRowsEqualOneTokenAtATime() {
+        int cols = 512;
+        int tokens = 7; // not a multiple of the kernel's tile of four
+        float[] x = new float[tokens * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        for (TensorType type : new TensorType[] {TensorType.F32, TensorType.BF16, TensorType.Q8_0, TensorType.Q4_0, TensorType.Q4_K, TensorType.Q6_K}) {
+            byte[] bytes = new byte[(int) type.byteSize(cols) * 5];
+            random.nextBytes(bytes);
+            int dOffset = type == TensorType.Q6_K ? 208 : 0;
+            for (int at = 0; at < bytes.length; at += type.bytesPerBlock()) {
+                if (type.blockSize() > 1) {
+                    putHalf(bytes, at + dOffset, 0.01f);
+                    if (type == TensorType.Q4_K) {
+                        putHalf(bytes, at + 2, 0.005f);
+                    }
+                } else if (type == TensorType.F32 && at % 4 == 0) {
+                    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(at, (float) random.nextGaussian());
+                } else if (type == TensorType.BF16) {
+                    bytes[at + 1] = (byte) (0x3c + random.nextInt(4)); // exponent of a sane magnitude
+                }
+            }
+            WeightMatrix w = matrix(type, bytes, cols);
+            Activations a = Activations.prepare(x, tokens, cols, w.inputFormat());
+            float[] batched = new float[tokens * w.rows];
+            w.multiplyRows(a, tokens, batched, 0, w.rows);
+            for (int r = 0; r < w.rows; r++) {
+                for (int t = 0; t < tokens; t++) {
+                    float single = w.dot(r, a, t);
+                    assertEquals(single, batched[t * w.rows + r], 1e-5f * Math.max(1, Math.abs(single)), type + " row " + r + " token " + t);
+                }
+            }
+        }
+    }
+
     private static float[] dequantizedActivations(Activations a, int n) {
         float[] out = new float[n];
         if (a instanceof Q8_0Activations q) {

@@ -1,2 +1,0 @@
-/** JMH benchmarks guarding the hot paths. */
-package io.llama4j.jmh;

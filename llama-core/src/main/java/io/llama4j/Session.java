@@ -103,15 +103,7 @@ public final class Session implements AutoCloseable {
 
     /** The {@code k} highest logits, highest first, each with its log-softmax over the whole vocabulary. */
     static List<TokenLogit> topLogits(float[] logits, int k) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        double logSumExp = max + Math.log(sum);
+        double logSumExp = logSumExp(logits);
         int n = Math.min(k, logits.length);
         int[] best = new int[n];
         int filled = 0;
@@ -132,6 +124,19 @@ public final class Session implements AutoCloseable {
             out.add(new TokenLogit(id, logits[id], logits[id] - logSumExp));
         }
         return out;
+    }
+
+    /** {@code log(sum(exp(logits)))}, the normalizer of the log-softmax, computed without overflow. */
+    static double logSumExp(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        return max + Math.log(sum);
     }
 
     /** Evaluates tokens at {@code position ..} and returns the last one's logits: the step tests drive. */

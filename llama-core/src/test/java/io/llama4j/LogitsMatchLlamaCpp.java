@@ -38,7 +38,7 @@ class LogitsMatchLlamaCpp {
                     float[] logits = session.evaluate(prompt, 0);
                     for (int step = 0; step < output.length; step++) {
                         JsonNode recorded = result.get("steps").get(step);
-                        double logSumExp = logSumExp(logits);
+                        double logSumExp = Session.logSumExp(logits);
                         for (JsonNode top : recorded.get("top")) {
                             double ours = logits[top.get("id").asInt()] - logSumExp;
                             deltas.add(Math.abs(ours - top.get("logprob").asDouble()));
@@ -68,25 +68,7 @@ class LogitsMatchLlamaCpp {
         }
     }
 
-    static double logSumExp(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        return max + Math.log(sum);
-    }
-
     static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return TemperatureSampler.argmax(logits);
     }
 }

@@ -6,20 +6,38 @@ package io.llama4j.kernel;
  * the low 4 bits of scales 4-7 (low nibble) and mins 4-7 (high nibble); the top 2 bits of bytes 0-7
  * are the high bits of scales and mins 4-7.
  */
-final class KQuantScales {
-    private KQuantScales() {
-    }
+record KQuantScales(int[] scales, int[] mins) {
 
-    /** Unpacks the 12 bytes at {@code packed[0..11]} into 8 scales and 8 mins. */
-    static void unpack(byte[] packed, int[] scales, int[] mins) {
+    /** Unpacks the 12 bytes at {@code packed[at ..< at + 12]}. */
+    static KQuantScales unpack(byte[] packed, int at) {
+        int[] scales = new int[8];
+        int[] mins = new int[8];
         for (int s = 0; s < 8; s++) {
             if (s < 4) {
-                scales[s] = packed[s] & 63;
-                mins[s] = packed[s + 4] & 63;
+                scales[s] = packed[at + s] & 63;
+                mins[s] = packed[at + s + 4] & 63;
             } else {
-                scales[s] = (packed[s + 4] & 0x0F) | (((packed[s - 4] & 0xFF) >>> 6) << 4);
-                mins[s] = ((packed[s + 4] & 0xFF) >>> 4) | (((packed[s] & 0xFF) >>> 6) << 4);
+                scales[s] = (packed[at + s + 4] & 0x0F) | (((packed[at + s - 4] & 0xFF) >>> 6) << 4);
+                mins[s] = ((packed[at + s + 4] & 0xFF) >>> 4) | (((packed[at + s] & 0xFF) >>> 6) << 4);
             }
         }
+        return new KQuantScales(scales, mins);
+    }
+
+    int scale(int subBlock) {
+        return scales[subBlock];
+    }
+
+    int min(int subBlock) {
+        return mins[subBlock];
+    }
+
+    /** {@code sum over sub-blocks of min * (sum of the sub-block's 32 activation quants)}, from Q8_K's 16-sums. */
+    int minTimesSums(int[] sums16, int at) {
+        int total = 0;
+        for (int j = 0; j < 8; j++) {
+            total += mins[j] * (sums16[at + 2 * j] + sums16[at + 2 * j + 1]);
+        }
+        return total;
     }
 }

@@ -6,16 +6,11 @@ import io.llama4j.spi.Tensor;
  * Q4_0: blocks of 32 weights, {@code half d; uint8 qs[16]}. Low nibbles hold elements 0..15, high nibbles
  * 16..31; weight = d * (nibble - 8).
  */
-final class Q4_0Matrix extends WeightMatrix {
+final class Q4_0Matrix extends Q8_0InputMatrix {
     static final int BLOCK_BYTES = 18;
 
     Q4_0Matrix(Tensor tensor) {
-        super(tensor, tensor.rowLength() / 32 * BLOCK_BYTES);
-    }
-
-    @Override
-    ActivationFormat inputFormat() {
-        return ActivationFormat.Q8_0;
+        super(tensor, BLOCK_BYTES);
     }
 
     @Override
@@ -41,19 +36,9 @@ final class Q4_0Matrix extends WeightMatrix {
         return sum;
     }
 
-    /** With the Vector API, four input rows share each pass over a weight row (prefill batches). */
     @Override
-    void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
-        if (!VectorSupport.ENABLED || tokens == 1) {
-            super.multiplyRows(x, tokens, out, from, to);
-            return;
-        }
-        Q8_0Activations a = (Q8_0Activations) x;
-        for (int r = from; r < to; r++) {
-            for (int t = 0; t < tokens; t += 4) {
-                VectorDots.q4_0(data, r * rowBytes, a, t, Math.min(4, tokens - t), cols / 32, out, t * rows + r, rows);
-            }
-        }
+    void vectorRows(long rowOffset, Q8_0Activations a, int firstToken, int count, float[] out, int at, int stride) {
+        VectorDots.q4_0(data, rowOffset, a, firstToken, count, cols / 32, out, at, stride);
     }
 
     @Override

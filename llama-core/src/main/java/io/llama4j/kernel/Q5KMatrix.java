@@ -1,89 +1,55 @@
 package io.llama4j.kernel;
 
 import io.llama4j.spi.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Q5_K: as {@link Q4KMatrix} with a fifth bit per weight,
  * {@code half d; half dmin; uint8 scales[12]; uint8 qh[32]; uint8 qs[128]}. In chunk c, weight l of the low
  * half takes bit 2c of {@code qh[l]}, of the high half bit 2c+1; value = nibble + 16 * bit.
  */
-final class Q5KMatrix extends WeightMatrix {
+final class Q5KMatrix extends SuperBlockMatrix {
     static final int BLOCK_BYTES = 176;
 
     Q5KMatrix(Tensor tensor) {
-        super(tensor, tensor.rowLength() / 256 * BLOCK_BYTES);
+        super(tensor, BLOCK_BYTES);
+    }
+
+    private static int low(byte[] block, int c, int l) {
+        return (block[48 + 32 * c + l] & 0x0F) + (((block[16 + l] >>> (2 * c)) & 1) << 4);
+    }
+
+    private static int high(byte[] block, int c, int l) {
+        return ((block[48 + 32 * c + l] & 0xFF) >>> 4) + (((block[16 + l] >>> (2 * c + 1)) & 1) << 4);
     }
 
     @Override
-    ActivationFormat inputFormat() {
-        return ActivationFormat.Q8_K;
-    }
-
-    @Override
-    float dot(int row, Activations x, int t) {
-        Q8KActivations a = (Q8KActivations) x;
-        byte[] block = new byte[BLOCK_BYTES];
-        int[] scales = new int[8];
-        int[] mins = new int[8];
-        byte[] packed = new byte[12];
-        long base = row * rowBytes;
-        float sum = 0;
-        for (int b = 0; b < cols / 256; b++) {
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * BLOCK_BYTES, block, 0, BLOCK_BYTES);
-            System.arraycopy(block, 4, packed, 0, 12);
-            KQuantScales.unpack(packed, scales, mins);
-            int xb = t * cols / 256 + b;
-            int q = xb * 256;
-            int sumi = 0;
-            int summ = 0;
-            for (int c = 0; c < 4; c++) {
-                int low = 0;
-                int high = 0;
-                for (int l = 0; l < 32; l++) {
-                    int packedQ = block[48 + 32 * c + l] & 0xFF;
-                    int bits = block[16 + l] & 0xFF;
-                    low += ((packedQ & 0x0F) + (((bits >>> (2 * c)) & 1) << 4)) * a.quants[q + 64 * c + l];
-                    high += ((packedQ >>> 4) + (((bits >>> (2 * c + 1)) & 1) << 4)) * a.quants[q + 64 * c + 32 + l];
-                }
-                sumi += scales[2 * c] * low + scales[2 * c + 1] * high;
-                int s16 = xb * 16 + 4 * c;
-                summ += mins[2 * c] * (a.sums16[s16] + a.sums16[s16 + 1])
-                        + mins[2 * c + 1] * (a.sums16[s16 + 2] + a.sums16[s16 + 3]);
+    float blockDot(byte[] block, Q8KActivations a, int xb) {
+        KQuantScales s = KQuantScales.unpack(block, 4);
+        int q = xb * BLOCK;
+        int sumi = 0;
+        for (int c = 0; c < 4; c++) {
+            int lowSum = 0;
+            int highSum = 0;
+            for (int l = 0; l < 32; l++) {
+                lowSum += low(block, c, l) * a.quants[q + 64 * c + l];
+                highSum += high(block, c, l) * a.quants[q + 64 * c + 32 + l];
             }
-            float d = a.scales[xb] * Half.f16ToFloat(Q4KMatrix.shortAt(block, 0));
-            float dmin = a.scales[xb] * Half.f16ToFloat(Q4KMatrix.shortAt(block, 2));
-            sum += d * sumi - dmin * summ;
+            sumi += s.scale(2 * c) * lowSum + s.scale(2 * c + 1) * highSum;
         }
-        return sum;
+        float d = a.scales[xb] * half(block, 0);
+        float dmin = a.scales[xb] * half(block, 2);
+        return d * sumi - dmin * s.minTimesSums(a.sums16, xb * 16);
     }
 
     @Override
-    void dequantizeRow(int row, float[] out, int offset) {
-        byte[] block = new byte[BLOCK_BYTES];
-        int[] scales = new int[8];
-        int[] mins = new int[8];
-        byte[] packed = new byte[12];
-        long base = row * rowBytes;
-        for (int b = 0; b < cols / 256; b++) {
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * BLOCK_BYTES, block, 0, BLOCK_BYTES);
-            System.arraycopy(block, 4, packed, 0, 12);
-            KQuantScales.unpack(packed, scales, mins);
-            float d = Half.f16ToFloat(Q4KMatrix.shortAt(block, 0));
-            float dmin = Half.f16ToFloat(Q4KMatrix.shortAt(block, 2));
-            int o = offset + b * 256;
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * scales[2 * c];
-                float m1 = dmin * mins[2 * c];
-                float d2 = d * scales[2 * c + 1];
-                float m2 = dmin * mins[2 * c + 1];
-                for (int l = 0; l < 32; l++) {
-                    int packedQ = block[48 + 32 * c + l] & 0xFF;
-                    int bits = block[16 + l] & 0xFF;
-                    out[o + 64 * c + l] = d1 * ((packedQ & 0x0F) + (((bits >>> (2 * c)) & 1) << 4)) - m1;
-                    out[o + 64 * c + 32 + l] = d2 * ((packedQ >>> 4) + (((bits >>> (2 * c + 1)) & 1) << 4)) - m2;
-                }
+    void dequantizeBlock(byte[] block, float[] out, int o) {
+        KQuantScales s = KQuantScales.unpack(block, 4);
+        float d = half(block, 0);
+        float dmin = half(block, 2);
+        for (int c = 0; c < 4; c++) {
+            for (int l = 0; l < 32; l++) {
+                out[o + 64 * c + l] = d * s.scale(2 * c) * low(block, c, l) - dmin * s.min(2 * c);
+                out[o + 64 * c + 32 + l] = d * s.scale(2 * c + 1) * high(block, c, l) - dmin * s.min(2 * c + 1);
             }
         }
     }

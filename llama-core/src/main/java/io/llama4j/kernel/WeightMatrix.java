@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * Rows are contiguous and quantization blocks run along a row (the dot-product axis).
  */
 abstract sealed class WeightMatrix
-        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix, Q4KMatrix, Q5KMatrix, Q6KMatrix {
+        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0InputMatrix, SuperBlockMatrix {
 
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

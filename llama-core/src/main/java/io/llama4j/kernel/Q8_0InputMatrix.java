@@ -1,0 +1,37 @@
+package io.llama4j.kernel;
+
+import io.llama4j.spi.Tensor;
+
+/**
+ * The 32-weight block types that multiply with Q8_0 activations (Q8_0, Q4_0). With the Vector API a
+ * prefill batch is multiplied four input rows at a time, so each weight block is read and widened once
+ * per four tokens.
+ */
+abstract sealed class Q8_0InputMatrix extends WeightMatrix permits Q8_0Matrix, Q4_0Matrix {
+
+    Q8_0InputMatrix(Tensor tensor, int blockBytes) {
+        super(tensor, tensor.rowLength() / 32 * blockBytes);
+    }
+
+    @Override
+    final ActivationFormat inputFormat() {
+        return ActivationFormat.Q8_0;
+    }
+
+    /** The vector kernel for up to four input rows from {@code firstToken}, written at {@code out[at + i * stride]}. */
+    abstract void vectorRows(long rowOffset, Q8_0Activations a, int firstToken, int count, float[] out, int at, int stride);
+
+    @Override
+    final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+        if (!VectorSupport.ENABLED || tokens == 1) {
+            super.multiplyRows(x, tokens, out, from, to);
+            return;
+        }
+        Q8_0Activations a = (Q8_0Activations) x;
+        for (int r = from; r < to; r++) {
+            for (int t = 0; t < tokens; t += 4) {
+                vectorRows(r * rowBytes, a, t, Math.min(4, tokens - t), out, t * rows + r, rows);
+            }
+        }
+    }
+}

@@ -175,7 +175,8 @@ print(f'{wall:.2f}', max(0, round(100 * other / ($NCPU * wall))))")
 record() {  # round engine prefill decode load_ms decode_tokens  (+ WALL OTHER BUSY)
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$WALL" "$BUSY" "$OTHER" "$6" >> "$RESULTS"
     LC_NUMERIC=C printf '  %-10s prefill %8.2f t/s  decode %7.2f t/s  load %8s ms  wall %6s s  other load %3s%%%s\n' \
-        "$2:" "$3" "$4" "${5:-n/a}" "$WALL" "$OTHER" "${6:+  ($6 tokens generated)}"
+        "$2:" "$3" "$4" "$(if [[ -n "$5" ]]; then LC_NUMERIC=C printf '%.0f' "$5"; else echo n/a; fi)" "$WALL" "$OTHER" \
+        "${6:+  ($6 tokens generated)}"
     if (( OTHER > IDLE_MAX_BUSY )); then
         echo "  WARNING: something else used ${OTHER}% of the CPUs during this run; its numbers are suspect" >&2
     fi

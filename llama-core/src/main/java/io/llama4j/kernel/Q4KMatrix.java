@@ -17,6 +17,9 @@ final class Q4KMatrix extends SuperBlockMatrix {
     @Override
     float blockDot(byte[] block, Q8KActivations a, int xb) {
         KQuantScales s = KQuantScales.unpack(block, 4);
+        if (VectorSupport.ENABLED) {
+            return VectorDots.q4_KBlock(block, s, a, xb);
+        }
         int q = xb * BLOCK;
         int sumi = 0;
         for (int c = 0; c < 4; c++) {

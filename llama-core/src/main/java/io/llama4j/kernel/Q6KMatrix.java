@@ -28,6 +28,9 @@ final class Q6KMatrix extends SuperBlockMatrix {
 
     @Override
     float blockDot(byte[] block, Q8KActivations a, int xb) {
+        if (VectorSupport.ENABLED) {
+            return VectorDots.q6_KBlock(block, a, xb);
+        }
         int q = xb * BLOCK;
         int sumi = 0;
         for (int sub = 0; sub < 16; sub++) {

@@ -10,6 +10,8 @@ final class Q8KActivations implements Activations {
     static final int BLOCK = 256;
 
     final byte[] quants;
+    /** The quants as floats for the vector kernel (sub-block sums stay exact in float32). */
+    final float[] quantsAsFloats;
     final float[] scales;
     /** Per 16 quants, their sum. */
     final int[] sums16;
@@ -17,6 +19,10 @@ final class Q8KActivations implements Activations {
 
     private Q8KActivations(byte[] quants, float[] scales, int[] sums16, int length) {
         this.quants = quants;
+        this.quantsAsFloats = new float[quants.length];
+        for (int i = 0; i < quants.length; i++) {
+            quantsAsFloats[i] = quants[i];
+        }
         this.scales = scales;
         this.sums16 = sums16;
         this.length = length;

@@ -232,6 +232,70 @@ final class VectorDots {
         return blockSum(w0, w1, w2, w3, xf, x + b * 32);
     }
 
+    /**
+     * One Q4_K super-block times its Q8_K activations: each sub-block's 32 products summed exactly in float
+     * lanes, weighted by its 6-bit scale; the minimums come from the activations' 16-sums.
+     */
+    static float q4_KBlock(byte[] block, KQuantScales s, Q8KActivations a, int xb) {
+        int n = F.length();
+        float[] xf = a.quantsAsFloats;
+        int q = xb * 256;
+        FloatVector acc = FloatVector.zero(F);
+        for (int c = 0; c < 4; c++) {
+            FloatVector low = FloatVector.zero(F);
+            FloatVector high = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += n) {
+                ByteVector packed = ByteVector.fromArray(B, block, 16 + 32 * c + j);
+                FloatVector lo = (FloatVector) packed.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
+                low = lo.fma(FloatVector.fromArray(F, xf, q + 64 * c + j), low);
+                high = hi.fma(FloatVector.fromArray(F, xf, q + 64 * c + 32 + j), high);
+            }
+            acc = low.fma(FloatVector.broadcast(F, s.scale(2 * c)), acc);
+            acc = high.fma(FloatVector.broadcast(F, s.scale(2 * c + 1)), acc);
+        }
+        float d = a.scales[xb] * SuperBlockMatrix.half(block, 0);
+        float dmin = a.scales[xb] * SuperBlockMatrix.half(block, 2);
+        return d * acc.reduceLanes(VectorOperators.ADD) - dmin * s.minTimesSums(a.sums16, xb * 16);
+    }
+
+    /**
+     * One Q6_K super-block times its Q8_K activations: the four 6-bit values of each column of ql/qh are
+     * rebuilt lane-wise, and each 16-weight sub-block is weighted by its signed scale.
+     */
+    static float q6_KBlock(byte[] block, Q8KActivations a, int xb) {
+        int n = F.length();
+        float[] xf = a.quantsAsFloats;
+        int q = xb * 256;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int half = 0; half < 2; half++) {
+            for (int l = 0; l < 32; l += n) {
+                int is = 8 * half + l / 16;
+                ByteVector ql = ByteVector.fromArray(B, block, 64 * half + l);
+                ByteVector ql32 = ByteVector.fromArray(B, block, 64 * half + l + 32);
+                ByteVector qh = ByteVector.fromArray(B, block, 128 + 32 * half + l);
+                ByteVector q1 = ql.and((byte) 0x0F).or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                ByteVector q2 = ql32.and((byte) 0x0F)
+                        .or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                ByteVector q3 = ql.lanewise(VectorOperators.LSHR, 4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                ByteVector q4 = ql32.lanewise(VectorOperators.LSHR, 4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                int x = q + 128 * half + l;
+                acc0 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x))
+                        .fma(FloatVector.broadcast(F, block[192 + is]), acc0);
+                acc1 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x + 32))
+                        .fma(FloatVector.broadcast(F, block[192 + is + 2]), acc1);
+                acc0 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x + 64))
+                        .fma(FloatVector.broadcast(F, block[192 + is + 4]), acc0);
+                acc1 = ((FloatVector) q4.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x + 96))
+                        .fma(FloatVector.broadcast(F, block[192 + is + 6]), acc1);
+            }
+        }
+        return a.scales[xb] * SuperBlockMatrix.half(block, 208) * acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
     private static void store(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3, int count,
                               float[] out, int outAt, int stride) {
         out[outAt] = acc0.reduceLanes(VectorOperators.ADD);

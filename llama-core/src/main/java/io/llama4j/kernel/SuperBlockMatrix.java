@@ -43,6 +43,28 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
         return sum;
     }
 
+    /** Each block is copied once and multiplied with every input row, for decode steps and prefill batches alike. */
+    @Override
+    final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+        Q8KActivations a = (Q8KActivations) x;
+        byte[] block = new byte[blockBytes];
+        int blocks = cols / BLOCK;
+        float[] sums = new float[tokens];
+        for (int r = from; r < to; r++) {
+            java.util.Arrays.fill(sums, 0f);
+            long base = r * rowBytes;
+            for (int b = 0; b < blocks; b++) {
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * blockBytes, block, 0, blockBytes);
+                for (int t = 0; t < tokens; t++) {
+                    sums[t] += blockDot(block, a, t * blocks + b);
+                }
+            }
+            for (int t = 0; t < tokens; t++) {
+                out[t * rows + r] = sums[t];
+            }
+        }
+    }
+
     @Override
     final void dequantizeRow(int row, float[] out, int offset) {
         byte[] block = new byte[blockBytes];

@@ -18,6 +18,27 @@ final class Attention {
         this.scale = (float) (1.0 / Math.sqrt(headDim));
     }
 
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        if (VectorSupport.ENABLED) {
+            return VectorDots.dot(a, ao, b, bo, n);
+        }
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    private static void addScaled(float[] out, int o, float p, float[] v, int vo, int n) {
+        if (VectorSupport.ENABLED) {
+            VectorDots.addScaled(out, o, p, v, vo, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            out[o + i] += p * v[vo + i];
+        }
+    }
+
     /**
      * For each of {@code tokens} queries (token t at position {@code firstPosition + t}) writes the attention
      * output of every head to {@code out[t * heads * headDim ..]}.
@@ -37,12 +58,7 @@ final class Attention {
                 int kvOffset = (h / group) * headDim;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < visible; s++) {
-                    int k = s * kvDim + kvOffset;
-                    float dot = 0;
-                    for (int i = 0; i < headDim; i++) {
-                        dot += q[qOffset + i] * keys[k + i];
-                    }
-                    scores[s] = dot * scale;
+                    scores[s] = dot(q, qOffset, keys, s * kvDim + kvOffset, headDim) * scale;
                     max = Math.max(max, scores[s]);
                 }
                 double sum = 0;
@@ -54,11 +70,7 @@ final class Attention {
                 int o = t * qDim + h * headDim;
                 java.util.Arrays.fill(out, o, o + headDim, 0f);
                 for (int s = 0; s < visible; s++) {
-                    float p = scores[s] * norm;
-                    int v = s * kvDim + kvOffset;
-                    for (int i = 0; i < headDim; i++) {
-                        out[o + i] += p * values[v + i];
-                    }
+                    addScaled(out, o, scores[s] * norm, values, s * kvDim + kvOffset, headDim);
                 }
             }
         });

@@ -296,6 +296,32 @@ final class VectorDots {
         return a.scales[xb] * SuperBlockMatrix.half(block, 208) * acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    /** {@code a[ao ..< ao+n] . b[bo ..< bo+n]} for attention scores. */
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    /** {@code out[o ..< o+n] += p * v[vo ..< vo+n]}, the attention-weighted sum of values. */
+    static void addScaled(float[] out, int o, float p, float[] v, int vo, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector.fromArray(F, v, vo + i).fma(FloatVector.broadcast(F, p), FloatVector.fromArray(F, out, o + i))
+                    .intoArray(out, o + i);
+        }
+        for (; i < n; i++) {
+            out[o + i] += p * v[vo + i];
+        }
+    }
+
     private static void store(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3, int count,
                               float[] out, int outAt, int stride) {
         out[outAt] = acc0.reduceLanes(VectorOperators.ADD);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -128,13 +127,21 @@ public final class LlamaTokenizer {
         return bytes == null || bytes.length == 0 ? -1 : vocabulary.idOf(bytes, 0, bytes.length);
     }
 
-    /** Whether the id is a special (control or user-defined) token such as {@code <|eot_id|>}. */
+    /**
+     * Whether the id is a special (control or user-defined) token such as {@code <|eot_id|>}.
+     *
+     * @throws TokenizerException if the id is not in the vocabulary
+     */
     public boolean isSpecial(int id) {
         checkId(id);
         return vocabulary.type(id).isSpecial();
     }
 
-    /** The bytes the tokens stand for; special tokens contribute their text in UTF-8. */
+    /**
+     * The bytes the tokens stand for; special tokens contribute their text in UTF-8.
+     *
+     * @throws TokenizerException if an id is not in the vocabulary
+     */
     public byte[] decodeBytes(int[] ids) {
         int total = 0;
         for (int id : ids) {
@@ -149,7 +156,11 @@ public final class LlamaTokenizer {
         return bytes;
     }
 
-    /** The text the tokens stand for; bytes that are not valid UTF-8 become U+FFFD. */
+    /**
+     * The text the tokens stand for; bytes that are not valid UTF-8 become U+FFFD.
+     *
+     * @throws TokenizerException if an id is not in the vocabulary
+     */
     public String decode(int[] ids) {
         return new String(decodeBytes(ids), StandardCharsets.UTF_8);
     }
@@ -162,11 +173,6 @@ public final class LlamaTokenizer {
     byte[] tokenBytes(int id) {
         checkId(id);
         return vocabulary.bytes(id);
-    }
-
-    /** Special tokens by text, for the chat format. */
-    Map<String, Integer> specialTokenIds() {
-        return vocabulary.specialIds();
     }
 
     private void checkId(int id) {

@@ -97,7 +97,7 @@ final class Vocabulary {
 
     /** Special (control or user-defined) tokens by their text. */
     Map<String, Integer> specialIds() {
-        return specialIds;
+        return java.util.Collections.unmodifiableMap(specialIds);
     }
 
     /** The BPE token (normal or byte type) whose bytes are {@code key[from, to)}, or -1. */

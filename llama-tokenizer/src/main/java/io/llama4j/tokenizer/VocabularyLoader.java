@@ -48,13 +48,14 @@ final class VocabularyLoader {
         }
         Vocabulary vocabulary = new Vocabulary(bytes, types);
         MergeTable table = new MergeTable(merges.size());
+        MergeResolver resolver = new MergeResolver(vocabulary, table);
         for (int rank = 0; rank < merges.size(); rank++) {
             String merge = merges.get(rank);
             int space = merge == null ? -1 : merge.indexOf(' ');
             if (space <= 0 || space != merge.lastIndexOf(' ') || space == merge.length() - 1) {
                 throw new TokenizerException("GGUF tokenizer.ggml.merges[" + rank + "] is not \"left right\": " + merge);
             }
-            addMerge(vocabulary, table, merge.substring(0, space), merge.substring(space + 1), rank,
+            resolver.add(merge.substring(0, space), merge.substring(space + 1), rank,
                     "GGUF tokenizer.ggml.merges[" + rank + "]");
         }
         return new LlamaTokenizer(vocabulary, table);
@@ -88,22 +89,48 @@ final class VocabularyLoader {
         }
     }
 
-    private static void addMerge(Vocabulary vocabulary, MergeTable table, String left, String right, int priority,
-                                 String where) {
-        int leftId = byteLevelId(vocabulary, left);
-        int rightId = byteLevelId(vocabulary, right);
-        int mergedId = byteLevelId(vocabulary, left + right);
-        if (leftId < 0 || rightId < 0 || mergedId < 0) {
-            String missing = leftId < 0 ? left : rightId < 0 ? right : left + right;
-            throw new TokenizerException(where + " (\"" + left + " " + right + "\") refers to \"" + missing
-                    + "\", which is not a token of the vocabulary");
-        }
-        table.add(leftId, rightId, mergedId, priority);
-    }
+    /**
+     * Resolves merge rules given as byte-level text to token ids. Loading does this 280,000 times, so the
+     * parts are decoded into one reused buffer and looked up as ranges of it, without allocating.
+     */
+    private static final class MergeResolver {
+        private final Vocabulary vocabulary;
+        private final MergeTable table;
+        private byte[] buffer = new byte[256];
 
-    private static int byteLevelId(Vocabulary vocabulary, String text) {
-        byte[] bytes = ByteLevelAlphabet.decode(text);
-        return bytes == null || bytes.length == 0 ? -1 : vocabulary.idOf(bytes, 0, bytes.length);
+        MergeResolver(Vocabulary vocabulary, MergeTable table) {
+            this.vocabulary = vocabulary;
+            this.table = table;
+        }
+
+        void add(String left, String right, int priority, String where) {
+            int leftLength = decodeInto(left, 0);
+            int rightLength = leftLength < 0 ? -1 : decodeInto(right, leftLength);
+            int leftId = leftLength <= 0 ? -1 : vocabulary.idOf(buffer, 0, leftLength);
+            int rightId = rightLength <= 0 ? -1 : vocabulary.idOf(buffer, leftLength, leftLength + rightLength);
+            int mergedId = leftId < 0 || rightId < 0 ? -1 : vocabulary.idOf(buffer, 0, leftLength + rightLength);
+            if (mergedId < 0) {
+                String missing = leftId < 0 ? left : rightId < 0 ? right : left + right;
+                throw new TokenizerException(where + " (\"" + left + " " + right + "\") refers to \"" + missing
+                        + "\", which is not a token of the vocabulary");
+            }
+            table.add(leftId, rightId, mergedId, priority);
+        }
+
+        /** Byte-level text to bytes at {@code at}; returns the byte count, or -1 outside the alphabet. */
+        private int decodeInto(String text, int at) {
+            if (buffer.length < at + text.length()) {
+                buffer = java.util.Arrays.copyOf(buffer, 2 * (at + text.length()));
+            }
+            for (int i = 0; i < text.length(); i++) {
+                int b = ByteLevelAlphabet.byteOf(text.charAt(i));
+                if (b < 0) {
+                    return -1;
+                }
+                buffer[at + i] = (byte) b;
+            }
+            return text.length();
+        }
     }
 
     // ---- HF tokenizer.json ---------------------------------------------------------------------------
@@ -162,6 +189,7 @@ final class VocabularyLoader {
 
         List<?> merges = list(model.get("merges"), name, "model.merges");
         MergeTable table = new MergeTable(merges.size());
+        MergeResolver resolver = new MergeResolver(vocabulary, table);
         for (int rank = 0; rank < merges.size(); rank++) {
             Object merge = merges.get(rank);
             String where = name + ": model.merges[" + rank + "]";
@@ -182,7 +210,7 @@ final class VocabularyLoader {
             } else {
                 throw new TokenizerException(where + " is neither \"left right\" nor [left, right]");
             }
-            addMerge(vocabulary, table, left, right, rank, where);
+            resolver.add(left, right, rank, where);
         }
         return new LlamaTokenizer(vocabulary, table);
     }

@@ -72,6 +72,17 @@ class KnownTokenizations {
     }
 
     @Test
+    void withoutTokenTypesSpecialTokensAreRecognisedByTheirForm() {
+        Fixtures.GgufArrays arrays = Fixtures.ggufArrays();
+        LlamaTokenizer untyped = LlamaTokenizer.fromGgufVocabulary(arrays.tokens(), null, arrays.merges());
+        assertTrue(untyped.isSpecial(128009));
+        assertFalse(untyped.isSpecial(27));   // "<" alone is ordinary
+        String text = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>";
+        assertArrayEquals(tokenizer.encode(text, true), untyped.encode(text, true));
+        assertArrayEquals(new int[] {128006, 882, 128007, 271, 13347, 128009}, untyped.encode(text, true));
+    }
+
+    @Test
     void specialTokensDecodeToTheirText() {
         assertEquals("<|start_header_id|>user<|end_header_id|>",
                 tokenizer.decode(new int[] {128006, 882, 128007}));

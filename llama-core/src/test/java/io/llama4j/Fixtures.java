@@ -34,6 +34,57 @@ public final class Fixtures {
         return existing(models().resolve(name + ".gguf"), "fixture model " + name);
     }
 
+    /**
+     * A model of the other-shapes set made by the build, checked against the hashes its llama.cpp reference
+     * was recorded on.
+     */
+    public static Path otherShape(String name) {
+        Path file = existing(models().resolve("other-shapes/" + name + ".gguf"), "other-shapes model " + name);
+        String expected = otherShapeManifest().lines().filter(l -> l.endsWith("  " + name + ".gguf"))
+                .map(l -> l.substring(0, 64)).findFirst()
+                .orElseThrow(() -> new AssertionError("no hash for " + name + " in other-shapes/MANIFEST.sha256"));
+        try (var in = Files.newInputStream(file)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            String actual = java.util.HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(expected)) {
+                fail(file + " differs from the file llama.cpp's reference was recorded on (sha256 " + actual + ")");
+            }
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError("cannot hash " + file, e);
+        }
+        return file;
+    }
+
+    public static JsonNode otherShapeReference(String name) {
+        return resource("other-shapes/" + name + ".ref.json");
+    }
+
+    private static String otherShapeManifest() {
+        try (var in = Fixtures.class.getResourceAsStream("/other-shapes/MANIFEST.sha256")) {
+            if (in == null) {
+                fail("missing test resource other-shapes/MANIFEST.sha256");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode resource(String path) {
+        try (var in = Fixtures.class.getResourceAsStream("/" + path)) {
+            if (in == null) {
+                fail("missing test resource " + path);
+            }
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + path, e);
+        }
+    }
+
     /** Names of every public reference file, e.g. {@code tiny-F32}, {@code small-k-Q4_K}. */
     public static List<String> referenceNames() {
         Path dir = existing(shared().resolve("data/models"), "the reference folder");
@@ -68,6 +119,11 @@ public final class Fixtures {
             out[i] = array.get(i).asInt();
         }
         return out;
+    }
+
+    /** {@code path}, failing the test if it does not exist. */
+    public static Path existingFile(Path path) {
+        return existing(path, "fixture");
     }
 
     private static Path existing(Path path, String what) {

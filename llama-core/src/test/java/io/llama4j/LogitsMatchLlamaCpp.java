@@ -4,33 +4,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Teacher-forced on llama.cpp's own tokens, every step's log-softmax of llama.cpp's top-10 tokens agrees with
- * the log-probabilities llama.cpp recorded, for every public fixture model and prompt.
+ * the log-probabilities llama.cpp recorded, for every public fixture model and prompt, and for an untied
+ * model of another shape (see {@code src/test/resources/other-shapes}).
  *
  * <p>Tolerances (from the issue): F32 median |d logprob| <= 1e-4 and max <= 5e-3; other types median <= 0.01.
  * The argmax must equal llama.cpp's wherever its recorded top-1/top-2 margin exceeds 0.5 (for F32 everywhere).
  */
 class LogitsMatchLlamaCpp {
 
-    static Stream<String> references() {
-        return Fixtures.referenceNames().stream();
+    /** The public fixtures, and the other shapes whose llama.cpp references live in this module's test resources. */
+    static Stream<Arguments> references() {
+        Stream<Arguments> shared = Fixtures.referenceNames().stream()
+                .map(name -> Arguments.of(name, Fixtures.gguf(name), Fixtures.reference(name)));
+        Stream<Arguments> otherShapes = Stream.of("F32", "Q5_K", "Q4_K_M")
+                .map(type -> "wide-untied-" + type)
+                .map(name -> Arguments.of(name, Fixtures.otherShape(name), Fixtures.otherShapeReference(name)));
+        return Stream.concat(shared, otherShapes);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("references")
-    void teacherForcedLogProbabilitiesAgree(String name) {
-        JsonNode ref = Fixtures.reference(name);
+    void teacherForcedLogProbabilitiesAgree(String name, Path modelFile, JsonNode ref) {
         boolean f32 = name.endsWith("-F32");
         List<Double> deltas = new ArrayList<>();
         int steps = 0;
-        try (LlamaModel model = LlamaModel.load(Fixtures.gguf(name), LoadOptions.defaults().withThreads(2))) {
+        try (LlamaModel model = LlamaModel.load(modelFile, LoadOptions.defaults().withThreads(2))) {
             for (JsonNode result : ref.get("results")) {
                 int[] prompt = Fixtures.ints(result.get("prompt_tokens"));
                 int[] output = Fixtures.ints(result.get("output_tokens"));

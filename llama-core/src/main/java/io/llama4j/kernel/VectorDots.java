@@ -83,24 +83,36 @@ final class VectorDots {
      */
     static void q8_0(MemorySegment w, long offset, Q8_0Activations a, int firstToken, int count, int blocks,
                      float[] out, int outAt, int stride) {
-        int n = F.length();
-        TokenRows x = new TokenRows(firstToken, count, blocks * 32);
+        int cols = blocks * 32;
+        float[] xf = a.quantsAsFloats;
+        int x0 = firstToken * cols;
+        int x1 = (firstToken + Math.min(1, count - 1)) * cols;
+        int x2 = (firstToken + Math.min(2, count - 1)) * cols;
+        int x3 = (firstToken + Math.min(3, count - 1)) * cols;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
         FloatVector acc3 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long at = offset + (long) b * Q8_0Matrix.BLOCK_BYTES + 2;
-            FloatVector w0 = (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector w1 = (FloatVector) ByteVector.fromMemorySegment(B, w, at + n, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector w2 = n == 16 ? w0 : (FloatVector) ByteVector.fromMemorySegment(B, w, at + 2L * n, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector w3 = n == 16 ? w1 : (FloatVector) ByteVector.fromMemorySegment(B, w, at + 3L * n, LE).convertShape(VectorOperators.B2F, F, 0);
-            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, at - 2));
-            int q = b * 32;
-            acc0 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row0 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row0 / 32 + b]), acc0);
-            acc1 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row1 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row1 / 32 + b]), acc1);
-            acc2 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row2 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row2 / 32 + b]), acc2);
-            acc3 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row3 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row3 / 32 + b]), acc3);
+            long block = offset + (long) b * Q8_0Matrix.BLOCK_BYTES;
+            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += F.length()) {
+                FloatVector wv = (FloatVector) ByteVector.fromMemorySegment(B, w, block + 2 + j, LE)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                int q = b * 32 + j;
+                s0 = wv.fma(FloatVector.fromArray(F, xf, x0 + q), s0);
+                s1 = wv.fma(FloatVector.fromArray(F, xf, x1 + q), s1);
+                s2 = wv.fma(FloatVector.fromArray(F, xf, x2 + q), s2);
+                s3 = wv.fma(FloatVector.fromArray(F, xf, x3 + q), s3);
+            }
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a.scales[x0 / 32 + b]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a.scales[x1 / 32 + b]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a.scales[x2 / 32 + b]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a.scales[x3 / 32 + b]), acc3);
         }
         store(acc0, acc1, acc2, acc3, count, out, outAt, stride);
     }
@@ -108,39 +120,43 @@ final class VectorDots {
     /** Q4_0 weights times Q8_0 activations, four input rows at once (see {@link #q8_0}). */
     static void q4_0(MemorySegment w, long offset, Q8_0Activations a, int firstToken, int count, int blocks,
                      float[] out, int outAt, int stride) {
-        int n = F.length();
-        TokenRows x = new TokenRows(firstToken, count, blocks * 32);
+        int cols = blocks * 32;
+        float[] xf = a.quantsAsFloats;
+        int x0 = firstToken * cols;
+        int x1 = (firstToken + Math.min(1, count - 1)) * cols;
+        int x2 = (firstToken + Math.min(2, count - 1)) * cols;
+        int x3 = (firstToken + Math.min(3, count - 1)) * cols;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
         FloatVector acc3 = FloatVector.zero(F);
+        int parts = 16 / F.length();
         for (int b = 0; b < blocks; b++) {
             long block = offset + (long) b * Q4_0Matrix.BLOCK_BYTES;
+            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
             ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 2, LE);
             ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
             ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-            // Elements 0..15 are the low nibbles, 16..31 the high ones: in order, w0..w3 cover the block.
-            FloatVector w0 = (FloatVector) low.convertShape(VectorOperators.B2F, F, 0);
-            FloatVector w1 = n == 16 ? (FloatVector) high.convertShape(VectorOperators.B2F, F, 0)
-                    : (FloatVector) low.convertShape(VectorOperators.B2F, F, 1);
-            FloatVector w2 = n == 16 ? w0 : (FloatVector) high.convertShape(VectorOperators.B2F, F, 0);
-            FloatVector w3 = n == 16 ? w1 : (FloatVector) high.convertShape(VectorOperators.B2F, F, 1);
-            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
-            int q = b * 32;
-            acc0 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row0 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row0 / 32 + b]), acc0);
-            acc1 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row1 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row1 / 32 + b]), acc1);
-            acc2 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row2 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row2 / 32 + b]), acc2);
-            acc3 = blockSum(w0, w1, w2, w3, a.quantsAsFloats, x.row3 + q).fma(FloatVector.broadcast(F, d * a.scales[x.row3 / 32 + b]), acc3);
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int part = 0; part < parts; part++) {
+                int j = part * F.length();
+                FloatVector lo = (FloatVector) low.convertShape(VectorOperators.B2F, F, part);
+                FloatVector hi = (FloatVector) high.convertShape(VectorOperators.B2F, F, part);
+                int q = b * 32 + j;
+                s0 = hi.fma(FloatVector.fromArray(F, xf, x0 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x0 + q), s0));
+                s1 = hi.fma(FloatVector.fromArray(F, xf, x1 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x1 + q), s1));
+                s2 = hi.fma(FloatVector.fromArray(F, xf, x2 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x2 + q), s2));
+                s3 = hi.fma(FloatVector.fromArray(F, xf, x3 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x3 + q), s3));
+            }
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a.scales[x0 / 32 + b]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a.scales[x1 / 32 + b]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a.scales[x2 / 32 + b]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a.scales[x3 / 32 + b]), acc3);
         }
         store(acc0, acc1, acc2, acc3, count, out, outAt, stride);
-    }
-
-    /** Offsets of up to four activation rows; missing rows repeat the last one (computed, never stored). */
-    private record TokenRows(int row0, int row1, int row2, int row3) {
-        TokenRows(int first, int count, int cols) {
-            this(first * cols, (first + Math.min(1, count - 1)) * cols,
-                    (first + Math.min(2, count - 1)) * cols, (first + Math.min(3, count - 1)) * cols);
-        }
     }
 
     /**
@@ -195,41 +211,27 @@ final class VectorDots {
         return blockSum(w0, w1, w2, w3, xf, x + b * 32);
     }
 
-    /** Q4_0 weights times one Q8_0 input row (the decode step); see {@link #q8_0(MemorySegment, long, Q8_0Activations, int, int)}. */
+    /** Q4_0 weights times one Q8_0 input row (the decode step). */
     static float q4_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
         float[] xf = a.quantsAsFloats;
         int x = token * blocks * 32;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            even = q4_0Block(w, offset, xf, x, b).fma(q4_0Scale(w, offset, a, x, b), even);
-            odd = q4_0Block(w, offset, xf, x, b + 1).fma(q4_0Scale(w, offset, a, x, b + 1), odd);
+        int parts = 16 / F.length();
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = offset + (long) b * Q4_0Matrix.BLOCK_BYTES;
+            ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 2, LE);
+            ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
+            ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            FloatVector s = FloatVector.zero(F);
+            for (int part = 0; part < parts; part++) {
+                int q = x + b * 32 + part * F.length();
+                s = ((FloatVector) low.convertShape(VectorOperators.B2F, F, part)).fma(FloatVector.fromArray(F, xf, q), s);
+                s = ((FloatVector) high.convertShape(VectorOperators.B2F, F, part)).fma(FloatVector.fromArray(F, xf, q + 16), s);
+            }
+            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
+            acc = s.fma(FloatVector.broadcast(F, d * a.scales[x / 32 + b]), acc);
         }
-        if (b < blocks) {
-            even = q4_0Block(w, offset, xf, x, b).fma(q4_0Scale(w, offset, a, x, b), even);
-        }
-        return even.add(odd).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static FloatVector q4_0Scale(MemorySegment w, long offset, Q8_0Activations a, int x, int b) {
-        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + (long) b * Q4_0Matrix.BLOCK_BYTES));
-        return FloatVector.broadcast(F, d * a.scales[x / 32 + b]);
-    }
-
-    /** The exact integer dot product of Q4_0 block {@code b} with its activations, lane-wise, as floats. */
-    private static FloatVector q4_0Block(MemorySegment w, long offset, float[] xf, int x, int b) {
-        int n = F.length();
-        long block = offset + (long) b * Q4_0Matrix.BLOCK_BYTES;
-        ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 2, LE);
-        ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
-        ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-        FloatVector w0 = (FloatVector) low.convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w1 = n == 16 ? (FloatVector) high.convertShape(VectorOperators.B2F, F, 0)
-                : (FloatVector) low.convertShape(VectorOperators.B2F, F, 1);
-        FloatVector w2 = n == 16 ? w0 : (FloatVector) high.convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w3 = n == 16 ? w1 : (FloatVector) high.convertShape(VectorOperators.B2F, F, 1);
-        return blockSum(w0, w1, w2, w3, xf, x + b * 32);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.llama4j;
 
-import io.llama4j.format.gguf.GgufFile;
-import io.llama4j.format.gguf.LlamaGguf;
 import io.llama4j.spi.Executor;
 import io.llama4j.spi.ExecutorOptions;
 import io.llama4j.spi.ExecutorProvider;
+import io.llama4j.spi.ModelFormat;
 import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
+import io.llama4j.spi.OpenedModel;
 import io.llama4j.tokenizer.LlamaTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,50 +29,58 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class LlamaModel implements AutoCloseable {
-    private final GgufFile file;
+    private final OpenedModel opened;
     private final ModelSpec spec;
     private final LlamaTokenizer tokenizer;
     private final boolean addsBos;
     private final Executor executor;
     private final String executorName;
 
-    private LlamaModel(GgufFile file, ModelSpec spec, LlamaTokenizer tokenizer, boolean addsBos,
-                       Executor executor, String executorName) {
-        this.file = file;
-        this.spec = spec;
-        this.tokenizer = tokenizer;
-        this.addsBos = addsBos;
+    private LlamaModel(OpenedModel opened, Executor executor, String executorName) {
+        this.opened = opened;
+        this.spec = opened.source().spec();
+        this.tokenizer = opened.tokenizer();
+        this.addsBos = opened.addsBos();
         this.executor = executor;
         this.executorName = executorName;
     }
 
-    /** Loads a GGUF file with the default options. */
+    /** Loads a model with the default options. */
     public static LlamaModel load(Path path) {
         return load(path, LoadOptions.defaults());
     }
 
     /**
-     * Loads a GGUF model file.
+     * Loads a model: a GGUF file, or any other location a {@link ModelFormat} on the class path accepts.
      *
      * @throws ModelFormatException       if the file is missing, truncated or corrupt
      * @throws UnsupportedModelException  if it is not a Llama model, or holds a tensor type without a kernel
      */
     public static LlamaModel load(Path path, LoadOptions options) {
-        if (Files.isDirectory(path)) {
-            throw new UnsupportedModelException(path, "is a folder; llama4j loads GGUF model files");
+        if (!Files.exists(path)) {
+            throw new ModelFormatException(path, "no such file or folder");
         }
-        GgufFile file = GgufFile.open(path);
+        ModelFormat format = chooseFormat(path);
+        OpenedModel opened = format.open(path);
         try {
-            ModelSpec spec = LlamaGguf.spec(file);
-            LlamaTokenizer tokenizer = LlamaGguf.tokenizer(file);
-            ModelSource source = new ModelSource(path, spec, file);
-            ExecutorProvider provider = chooseProvider(source, options.executor());
-            Executor executor = provider.open(source, new ExecutorOptions(options.threads()));
-            return new LlamaModel(file, spec, tokenizer, LlamaGguf.addsBos(file), executor, provider.name());
+            ExecutorProvider provider = chooseProvider(opened.source(), options.executor());
+            Executor executor = provider.open(opened.source(), new ExecutorOptions(options.threads()));
+            return new LlamaModel(opened, executor, provider.name());
         } catch (RuntimeException e) {
-            file.close();
+            opened.close();
             throw e;
         }
+    }
+
+    private static ModelFormat chooseFormat(Path path) {
+        List<ModelFormat> formats = new ArrayList<>();
+        ServiceLoader.load(ModelFormat.class, LlamaModel.class.getClassLoader()).forEach(formats::add);
+        return formats.stream()
+                .sorted(Comparator.comparingInt(ModelFormat::priority).reversed())
+                .filter(f -> f.accepts(path))
+                .findFirst()
+                .orElseThrow(() -> new UnsupportedModelException(path, "no model format reads it (known: "
+                        + formats.stream().map(ModelFormat::name).collect(Collectors.joining(", ")) + ")"));
     }
 
     private static ExecutorProvider chooseProvider(ModelSource source, String requested) {
@@ -134,13 +142,13 @@ public final class LlamaModel implements AutoCloseable {
         return new Session(this, executor.newState(Math.min(contextLength, spec.contextLength())));
     }
 
-    /** Releases the executor and unmaps the file; sessions of this model must not be used afterwards. */
+    /** Releases the executor and unmaps the files; sessions of this model must not be used afterwards. */
     @Override
     public void close() {
         try {
             executor.close();
         } finally {
-            file.close();
+            opened.close();
         }
     }
 }

@@ -3,9 +3,12 @@ package io.llama4j.spi;
 import java.nio.file.Path;
 
 /**
- * A model as a format reader delivers it to an executor: where it came from, what it is, and its weights
- * as views over mapped memory. The reader owns the mapping; executors must not use the weights after the
- * model is closed.
+ * A model as a format reader delivers it to an executor: where it came from, in which format, what it is,
+ * and its weights as views over mapped memory (null for formats whose executor reads the files itself, such
+ * as an ONNX folder). The reader owns the mapping; executors must not use the weights after the model is
+ * closed.
+ *
+ * @param format the {@link ModelFormat#name()} that read it
  */
-public record ModelSource(Path location, ModelSpec spec, ModelWeights weights) {
+public record ModelSource(Path location, String format, ModelSpec spec, ModelWeights weights) {
 }

@@ -1,0 +1,40 @@
+package io.llama4j.format.gguf;
+
+import io.llama4j.spi.ModelFormat;
+import io.llama4j.spi.ModelSource;
+import io.llama4j.spi.ModelSpec;
+import io.llama4j.spi.OpenedModel;
+import io.llama4j.tokenizer.LlamaTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** GGUF files: the catch-all for plain files, so that a corrupt file is reported by the GGUF reader. */
+public final class GgufFormat implements ModelFormat {
+    @Override
+    public String name() {
+        return "gguf";
+    }
+
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    @Override
+    public boolean accepts(Path location) {
+        return !Files.isDirectory(location);
+    }
+
+    @Override
+    public OpenedModel open(Path location) {
+        GgufFile file = GgufFile.open(location);
+        try {
+            ModelSpec spec = LlamaGguf.spec(file);
+            LlamaTokenizer tokenizer = LlamaGguf.tokenizer(file);
+            return new OpenedModel(new ModelSource(location, name(), spec, file), tokenizer, LlamaGguf.addsBos(file), file);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+}

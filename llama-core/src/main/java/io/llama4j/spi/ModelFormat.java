@@ -1,0 +1,28 @@
+package io.llama4j.spi;
+
+import java.nio.file.Path;
+
+/**
+ * Reads one kind of model location (a GGUF file, a HuggingFace folder, an ONNX folder, ...), found with
+ * {@link java.util.ServiceLoader}. Register an implementation in
+ * {@code META-INF/services/io.llama4j.spi.ModelFormat}. {@code LlamaModel.load} asks the formats in
+ * descending {@link #priority()} and opens the location with the first that accepts it.
+ */
+public interface ModelFormat {
+    /** A short name for messages, e.g. {@code gguf}. */
+    String name();
+
+    /** Formats with a higher priority are asked first; a catch-all for plain files should be lowest. */
+    int priority();
+
+    /** A cheap check of whether this format reads {@code location} (file name, magic bytes, folder contents). */
+    boolean accepts(Path location);
+
+    /**
+     * Opens and validates the model.
+     *
+     * @throws io.llama4j.ModelFormatException      if it is corrupt or truncated
+     * @throws io.llama4j.UnsupportedModelException if it is well-formed but not something llama4j can run
+     */
+    OpenedModel open(Path location);
+}

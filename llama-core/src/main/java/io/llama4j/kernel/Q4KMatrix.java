@@ -15,8 +15,12 @@ final class Q4KMatrix extends SuperBlockMatrix {
     }
 
     @Override
-    float blockDot(byte[] block, Q8KActivations a, int xb) {
-        KQuantScales s = KQuantScales.unpack(block, 4);
+    void prepareBlock(byte[] block, int[] scratch) {
+        KQuantScales.unpack(block, 4, scratch);
+    }
+
+    @Override
+    float blockDot(byte[] block, int[] s, Q8KActivations a, int xb) {
         if (VectorSupport.ENABLED) {
             return VectorDots.q4_KBlock(block, s, a, xb);
         }
@@ -30,23 +34,24 @@ final class Q4KMatrix extends SuperBlockMatrix {
                 low += (packed & 0x0F) * a.quants[q + 64 * c + l];
                 high += (packed >>> 4) * a.quants[q + 64 * c + 32 + l];
             }
-            sumi += s.scale(2 * c) * low + s.scale(2 * c + 1) * high;
+            sumi += s[2 * c] * low + s[2 * c + 1] * high;
         }
         float d = a.scales[xb] * half(block, 0);
         float dmin = a.scales[xb] * half(block, 2);
-        return d * sumi - dmin * s.minTimesSums(a.sums16, xb * 16);
+        return d * sumi - dmin * KQuantScales.minTimesSums(s, a.sums16, xb * 16);
     }
 
     @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
-        KQuantScales s = KQuantScales.unpack(block, 4);
+        int[] s = new int[KQuantScales.SCRATCH];
+        KQuantScales.unpack(block, 4, s);
         float d = half(block, 0);
         float dmin = half(block, 2);
         for (int c = 0; c < 4; c++) {
             for (int l = 0; l < 32; l++) {
                 int packed = block[16 + 32 * c + l] & 0xFF;
-                out[o + 64 * c + l] = d * s.scale(2 * c) * (packed & 0x0F) - dmin * s.min(2 * c);
-                out[o + 64 * c + 32 + l] = d * s.scale(2 * c + 1) * (packed >>> 4) - dmin * s.min(2 * c + 1);
+                out[o + 64 * c + l] = d * s[2 * c] * (packed & 0x0F) - dmin * s[8 + 2 * c];
+                out[o + 64 * c + 32 + l] = d * s[2 * c + 1] * (packed >>> 4) - dmin * s[8 + 2 * c + 1];
             }
         }
     }

@@ -23,8 +23,12 @@ final class Q5KMatrix extends SuperBlockMatrix {
     }
 
     @Override
-    float blockDot(byte[] block, Q8KActivations a, int xb) {
-        KQuantScales s = KQuantScales.unpack(block, 4);
+    void prepareBlock(byte[] block, int[] scratch) {
+        KQuantScales.unpack(block, 4, scratch);
+    }
+
+    @Override
+    float blockDot(byte[] block, int[] s, Q8KActivations a, int xb) {
         int q = xb * BLOCK;
         int sumi = 0;
         for (int c = 0; c < 4; c++) {
@@ -34,22 +38,23 @@ final class Q5KMatrix extends SuperBlockMatrix {
                 lowSum += low(block, c, l) * a.quants[q + 64 * c + l];
                 highSum += high(block, c, l) * a.quants[q + 64 * c + 32 + l];
             }
-            sumi += s.scale(2 * c) * lowSum + s.scale(2 * c + 1) * highSum;
+            sumi += s[2 * c] * lowSum + s[2 * c + 1] * highSum;
         }
         float d = a.scales[xb] * half(block, 0);
         float dmin = a.scales[xb] * half(block, 2);
-        return d * sumi - dmin * s.minTimesSums(a.sums16, xb * 16);
+        return d * sumi - dmin * KQuantScales.minTimesSums(s, a.sums16, xb * 16);
     }
 
     @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
-        KQuantScales s = KQuantScales.unpack(block, 4);
+        int[] s = new int[KQuantScales.SCRATCH];
+        KQuantScales.unpack(block, 4, s);
         float d = half(block, 0);
         float dmin = half(block, 2);
         for (int c = 0; c < 4; c++) {
             for (int l = 0; l < 32; l++) {
-                out[o + 64 * c + l] = d * s.scale(2 * c) * low(block, c, l) - dmin * s.min(2 * c);
-                out[o + 64 * c + 32 + l] = d * s.scale(2 * c + 1) * high(block, c, l) - dmin * s.min(2 * c + 1);
+                out[o + 64 * c + l] = d * s[2 * c] * low(block, c, l) - dmin * s[8 + 2 * c];
+                out[o + 64 * c + 32 + l] = d * s[2 * c + 1] * high(block, c, l) - dmin * s[8 + 2 * c + 1];
             }
         }
     }

@@ -27,7 +27,7 @@ final class Q6KMatrix extends SuperBlockMatrix {
     }
 
     @Override
-    float blockDot(byte[] block, Q8KActivations a, int xb) {
+    float blockDot(byte[] block, int[] scratch, Q8KActivations a, int xb) {
         if (VectorSupport.ENABLED) {
             return VectorDots.q6_KBlock(block, a, xb);
         }

@@ -8,6 +8,8 @@ import io.llama4j.spi.Tensor;
  * per four tokens.
  */
 abstract sealed class Q8_0InputMatrix extends WeightMatrix permits Q8_0Matrix, Q4_0Matrix {
+    /** Rows per cache tile: 32 rows of 8192 Q8_0 weights are ~280 KB, within a core's L2. */
+    private static final int ROW_TILE = 32;
 
     Q8_0InputMatrix(Tensor tensor, int blockBytes) {
         super(tensor, tensor.rowLength() / 32 * blockBytes);
@@ -28,9 +30,14 @@ abstract sealed class Q8_0InputMatrix extends WeightMatrix permits Q8_0Matrix, Q
             return;
         }
         Q8_0Activations a = (Q8_0Activations) x;
-        for (int r = from; r < to; r++) {
+        // Tiles of ROW_TILE rows keep their weights in cache while every group of four input rows passes
+        // over them, and each group's activations stay in L1 across the tile.
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
             for (int t = 0; t < tokens; t += 4) {
-                vectorRows(r * rowBytes, a, t, Math.min(4, tokens - t), out, t * rows + r, rows);
+                for (int r = tile; r < tileEnd; r++) {
+                    vectorRows(r * rowBytes, a, t, Math.min(4, tokens - t), out, t * rows + r, rows);
+                }
             }
         }
     }

@@ -10,6 +10,10 @@ import java.lang.foreign.ValueLayout;
  */
 abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q5KMatrix, Q6KMatrix {
     static final int BLOCK = 256;
+    /** Rows per cache tile: 32 rows of 8192 Q6_K weights are ~210 KB, within a core's L2. */
+    private static final int ROW_TILE = 32;
+    /** Input rows sharing one pass over a tile: 16 rows of 8192 activations are 512 KB of floats. */
+    private static final int TOKEN_GROUP = 16;
 
     private final int blockBytes;
 
@@ -23,8 +27,12 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
         return ActivationFormat.Q8_K;
     }
 
-    /** This block's weights times activation block {@code xb}, scales applied. */
-    abstract float blockDot(byte[] block, Q8KActivations a, int xb);
+    /** Decodes what a block's dot products share (packed scales) into {@code scratch}; once per block. */
+    void prepareBlock(byte[] block, int[] scratch) {
+    }
+
+    /** This block's weights times activation block {@code xb}, scales applied; {@code scratch} as prepared. */
+    abstract float blockDot(byte[] block, int[] scratch, Q8KActivations a, int xb);
 
     /** Writes this block's 256 weights to {@code out[o ..]}. */
     abstract void dequantizeBlock(byte[] block, float[] out, int o);
@@ -33,34 +41,47 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
     final float dot(int row, Activations x, int t) {
         Q8KActivations a = (Q8KActivations) x;
         byte[] block = new byte[blockBytes];
+        int[] scratch = new int[KQuantScales.SCRATCH];
         long base = row * rowBytes;
         int blocks = cols / BLOCK;
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * blockBytes, block, 0, blockBytes);
-            sum += blockDot(block, a, t * blocks + b);
+            prepareBlock(block, scratch);
+            sum += blockDot(block, scratch, a, t * blocks + b);
         }
         return sum;
     }
 
-    /** Each block is copied once and multiplied with every input row, for decode steps and prefill batches alike. */
+    /**
+     * Rows in tiles that stay in cache while groups of input rows pass over them; each block is copied and
+     * its scales decoded once per group.
+     */
     @Override
     final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
         Q8KActivations a = (Q8KActivations) x;
         byte[] block = new byte[blockBytes];
+        int[] scratch = new int[KQuantScales.SCRATCH];
         int blocks = cols / BLOCK;
-        float[] sums = new float[tokens];
-        for (int r = from; r < to; r++) {
-            java.util.Arrays.fill(sums, 0f);
-            long base = r * rowBytes;
-            for (int b = 0; b < blocks; b++) {
-                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * blockBytes, block, 0, blockBytes);
-                for (int t = 0; t < tokens; t++) {
-                    sums[t] += blockDot(block, a, t * blocks + b);
+        float[] sums = new float[TOKEN_GROUP];
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
+            for (int t0 = 0; t0 < tokens; t0 += TOKEN_GROUP) {
+                int group = Math.min(TOKEN_GROUP, tokens - t0);
+                for (int r = tile; r < tileEnd; r++) {
+                    java.util.Arrays.fill(sums, 0f);
+                    long base = r * rowBytes;
+                    for (int b = 0; b < blocks; b++) {
+                        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * blockBytes, block, 0, blockBytes);
+                        prepareBlock(block, scratch);
+                        for (int t = 0; t < group; t++) {
+                            sums[t] += blockDot(block, scratch, a, (t0 + t) * blocks + b);
+                        }
+                    }
+                    for (int t = 0; t < group; t++) {
+                        out[(t0 + t) * rows + r] = sums[t];
+                    }
                 }
-            }
-            for (int t = 0; t < tokens; t++) {
-                out[t * rows + r] = sums[t];
             }
         }
     }

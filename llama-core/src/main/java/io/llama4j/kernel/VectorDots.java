@@ -238,7 +238,7 @@ final class VectorDots {
      * One Q4_K super-block times its Q8_K activations: each sub-block's 32 products summed exactly in float
      * lanes, weighted by its 6-bit scale; the minimums come from the activations' 16-sums.
      */
-    static float q4_KBlock(byte[] block, KQuantScales s, Q8KActivations a, int xb) {
+    static float q4_KBlock(byte[] block, int[] s, Q8KActivations a, int xb) {
         int n = F.length();
         float[] xf = a.quantsAsFloats;
         int q = xb * 256;
@@ -253,12 +253,12 @@ final class VectorDots {
                 low = lo.fma(FloatVector.fromArray(F, xf, q + 64 * c + j), low);
                 high = hi.fma(FloatVector.fromArray(F, xf, q + 64 * c + 32 + j), high);
             }
-            acc = low.fma(FloatVector.broadcast(F, s.scale(2 * c)), acc);
-            acc = high.fma(FloatVector.broadcast(F, s.scale(2 * c + 1)), acc);
+            acc = low.fma(FloatVector.broadcast(F, s[2 * c]), acc);
+            acc = high.fma(FloatVector.broadcast(F, s[2 * c + 1]), acc);
         }
         float d = a.scales[xb] * SuperBlockMatrix.half(block, 0);
         float dmin = a.scales[xb] * SuperBlockMatrix.half(block, 2);
-        return d * acc.reduceLanes(VectorOperators.ADD) - dmin * s.minTimesSums(a.sums16, xb * 16);
+        return d * acc.reduceLanes(VectorOperators.ADD) - dmin * KQuantScales.minTimesSums(s, a.sums16, xb * 16);
     }
 
     /**

@@ -55,6 +55,8 @@ public final class Session implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         List<List<TokenLogit>> tops = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
+        TokenBuffer history = new TokenBuffer();
+        history.addAll(promptIds, 0, promptIds.length);
 
         long start = System.nanoTime();
         float[] logits = budget > 0 ? state.forward(promptIds, 0) : null;
@@ -67,8 +69,9 @@ public final class Session implements AutoCloseable {
             if (options.topLogits() > 0) {
                 tops.add(topLogits(logits, options.topLogits()));
             }
-            int token = forced != null ? forced[step] : options.sampler().sample(logits, random);
+            int token = forced != null ? forced[step] : options.sampler().sample(logits, history, random);
             ids.add(token);
+            history.add(token);
             boolean ends = model.spec().endOfGeneration().contains(token);
             if (ends && forced == null) {
                 reason = StopReason.END_OF_GENERATION;

@@ -125,12 +125,16 @@ final class Decoding {
             finish(StopReason.MAX_TOKENS);
             return;
         }
-        if (position >= session.contextLength()) {
-            finish(StopReason.CONTEXT_FULL);
-            return;
-        }
         if (cancelled) {
             finish(StopReason.CANCELLED);
+            return;
+        }
+        if (position >= session.contextLength()) {
+            if (session.contextShiftKeep() < 0 || session.contextLength() < 2) {
+                finish(StopReason.CONTEXT_FULL);
+                return;
+            }
+            shift(token);
             return;
         }
         long t0 = System.nanoTime();
@@ -152,6 +156,24 @@ final class Decoding {
         logits = session.evaluate(rest, reused);
         prefillSeconds = (System.nanoTime() - start) / 1e9;
         position = promptIds.length;
+    }
+
+    /**
+     * Makes room by dropping the older half of the tokens after the kept ones, then evaluates what follows
+     * the kept tokens again at its new positions, with {@code token} (sampled, not yet evaluated) at the end.
+     */
+    private void shift(int token) {
+        int[] all = session.context().toArray();
+        int keep = Math.min(session.contextShiftKeep(), all.length - 1);
+        int discard = Math.max(1, (all.length - keep) / 2);
+        int[] moved = new int[all.length - keep - discard + 1];
+        System.arraycopy(all, keep + discard, moved, 0, moved.length - 1);
+        moved[moved.length - 1] = token;
+        long t0 = System.nanoTime();
+        logits = session.evaluate(moved, keep);
+        decodeNanos += System.nanoTime() - t0;
+        decodeSteps++;
+        position = keep + moved.length;
     }
 
     private void emit(String piece) {

@@ -148,7 +148,7 @@ public final class LlamaModel implements AutoCloseable {
     /** A session set up by {@code options}. */
     public Session newSession(SessionOptions options) {
         int length = options.contextLength() == 0 ? defaultContextLength() : options.contextLength();
-        return new Session(this, executor.newState(Math.min(length, spec.contextLength())));
+        return new Session(this, executor.newState(Math.min(length, spec.contextLength())), options.contextShiftKeep());
     }
 
     /**

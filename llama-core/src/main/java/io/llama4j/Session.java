@@ -38,11 +38,13 @@ public final class Session implements AutoCloseable {
     private final TokenBuffer context = new TokenBuffer();
     private final List<ChatMessage> conversation = new ArrayList<>();
     private ChatFormat chatFormat = ChatFormat.llama31();
+    private final int contextShiftKeep;
     private volatile Decoding active;
 
-    Session(LlamaModel model, InferenceState state) {
+    Session(LlamaModel model, InferenceState state, int contextShiftKeep) {
         this.model = model;
         this.state = state;
+        this.contextShiftKeep = contextShiftKeep;
     }
 
     /** Generates a continuation of {@code prompt} and returns its text. */
@@ -190,6 +192,11 @@ public final class Session implements AutoCloseable {
         if (active == decoding) {
             active = null;
         }
+    }
+
+    /** How many first tokens a context shift keeps; -1 when full context ends the generation. */
+    int contextShiftKeep() {
+        return contextShiftKeep;
     }
 
     LlamaModel model() {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param stopReason               why generation ended
  * @param prefillTokensPerSecond   prompt tokens evaluated per second
  * @param decodeTokensPerSecond    generated tokens evaluated per second (0 when fewer than two were generated)
+ * @param reusedPromptTokens       leading prompt tokens whose keys and values the session already held from
+ *                                 an earlier generation or chat turn, so they were not evaluated again
  */
 public record Generation(
         int[] promptIds,
@@ -20,7 +22,8 @@ public record Generation(
         List<List<TokenLogit>> topLogits,
         StopReason stopReason,
         double prefillTokensPerSecond,
-        double decodeTokensPerSecond) {
+        double decodeTokensPerSecond,
+        int reusedPromptTokens) {
 
     public Generation {
         promptIds = promptIds.clone();

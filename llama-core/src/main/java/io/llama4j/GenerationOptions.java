@@ -1,5 +1,7 @@
 package io.llama4j;
 
+import java.util.List;
+
 /**
  * How to generate: how many tokens, how to pick them, and what to report.
  *
@@ -8,6 +10,7 @@ package io.llama4j;
  *         .maxTokens(128)
  *         .sampler(Sampler.builder().temperature(0.7f).build())
  *         .seed(42)
+ *         .stopStrings("\n\n", "User:")
  *         .build();
  * }</pre>
  *
@@ -18,8 +21,13 @@ package io.llama4j;
  * @param forcedTokens teacher forcing: when set, the i-th generated token is {@code forcedTokens[i]} instead
  *                     of a sampled one and exactly that many tokens are generated (end-of-generation tokens
  *                     do not stop it); the model's logits are still computed and reported
+ * @param stopTokens   token ids that end the generation besides the model's own end tokens; the stopping
+ *                     token is reported in {@link Generation#ids()} but not as text
+ * @param stopStrings  texts that end the generation as soon as the output contains one; neither the stop
+ *                     string nor anything after it is emitted or returned, even when it spans tokens
  */
-public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int topLogits, int[] forcedTokens) {
+public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int topLogits, int[] forcedTokens,
+                                int[] stopTokens, List<String> stopStrings) {
 
     public GenerationOptions {
         if (maxTokens < 0) {
@@ -32,6 +40,45 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
             throw new IllegalArgumentException("sampler is required");
         }
         forcedTokens = forcedTokens == null ? null : forcedTokens.clone();
+        stopTokens = stopTokens == null ? new int[0] : stopTokens.clone();
+        for (int id : stopTokens) {
+            if (id < 0) {
+                throw new IllegalArgumentException("stop token ids must be >= 0, got " + id);
+            }
+        }
+        stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
+        for (String stop : stopStrings) {
+            if (stop.isEmpty()) {
+                throw new IllegalArgumentException("a stop string must not be empty");
+            }
+        }
+    }
+
+    @Override
+    public int[] stopTokens() {
+        return stopTokens.clone();
+    }
+
+    boolean isStopToken(int id) {
+        for (int stop : stopTokens) {
+            if (stop == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxTokens = maxTokens;
+        b.sampler = sampler;
+        b.seed = seed;
+        b.topLogits = topLogits;
+        b.forcedTokens = forcedTokens;
+        b.stopTokens = stopTokens;
+        b.stopStrings = stopStrings;
+        return b;
     }
 
     @Override
@@ -59,6 +106,8 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
         private long seed = System.nanoTime();
         private int topLogits;
         private int[] forcedTokens;
+        private int[] stopTokens;
+        private List<String> stopStrings = List.of();
 
         private Builder() {
         }
@@ -88,8 +137,25 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
             return this;
         }
 
+        /** Token ids that end the generation, besides the model's end-of-generation tokens. */
+        public Builder stopTokens(int... ids) {
+            this.stopTokens = ids;
+            return this;
+        }
+
+        /** Texts that end the generation; they are never part of the output. */
+        public Builder stopStrings(String... stops) {
+            this.stopStrings = List.of(stops);
+            return this;
+        }
+
+        public Builder stopStrings(List<String> stops) {
+            this.stopStrings = List.copyOf(stops);
+            return this;
+        }
+
         public GenerationOptions build() {
-            return new GenerationOptions(maxTokens, sampler, seed, topLogits, forcedTokens);
+            return new GenerationOptions(maxTokens, sampler, seed, topLogits, forcedTokens, stopTokens, stopStrings);
         }
     }
 }

@@ -129,17 +129,49 @@ public final class LlamaModel implements AutoCloseable {
         return withBos;
     }
 
-    /** A session with the model's full context length (its KV cache grows as it is used). */
+    /**
+     * A session with {@link #defaultContextLength()} tokens of context (its KV cache grows as it is used).
+     * Sessions are independent: many may run on different threads at once, sharing the weights.
+     */
     public Session newSession() {
-        return newSession(spec.contextLength());
+        return newSession(SessionOptions.defaults());
     }
 
-    /** A session holding at most {@code contextLength} tokens. */
+    /** A session holding at most {@code contextLength} tokens (capped at the model's trained context). */
     public Session newSession(int contextLength) {
         if (contextLength < 1) {
             throw new IllegalArgumentException("context length must be at least 1, got " + contextLength);
         }
-        return new Session(this, executor.newState(Math.min(contextLength, spec.contextLength())));
+        return newSession(SessionOptions.defaults().withContextLength(contextLength));
+    }
+
+    /** A session set up by {@code options}. */
+    public Session newSession(SessionOptions options) {
+        int length = options.contextLength() == 0 ? defaultContextLength() : options.contextLength();
+        return new Session(this, executor.newState(Math.min(length, spec.contextLength())), options.contextShiftKeep());
+    }
+
+    /**
+     * Bytes of KV cache per token of context on the Java executor: a float32 key and value of
+     * {@code kvHeads * headDim} per layer, {@code 2 * layers * kvDim * 4}.
+     */
+    public long kvBytesPerToken() {
+        return 2L * spec.layers() * spec.kvDim() * Float.BYTES;
+    }
+
+    /**
+     * The context a session gets by default: the model's trained context, unless a full cache of that size
+     * would not fit in half of the heap that is free now (the other half is left to activations and other
+     * sessions). Then the largest multiple of 256 tokens that fits, and never less than 256 tokens (or the
+     * trained context, if shorter). Sizing from the heap rather than taking 128K blindly turns "out of
+     * memory after an hour of chat" into a clear {@link ContextOverflowException} or a full-context stop.
+     */
+    public int defaultContextLength() {
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        long fits = free / 2 / kvBytesPerToken();
+        long rounded = Math.max(256, fits / 256 * 256);
+        return (int) Math.min(spec.contextLength(), rounded);
     }
 
     /** Releases the executor and unmaps the files; sessions of this model must not be used afterwards. */

@@ -1,29 +1,50 @@
 package io.llama4j;
 
 import io.llama4j.spi.InferenceState;
-import io.llama4j.tokenizer.StreamingDecoder;
+import io.llama4j.tokenizer.AssistantReply;
+import io.llama4j.tokenizer.ChatFormat;
+import io.llama4j.tokenizer.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * One conversation with a model: owns its KV cache. Not thread-safe; use one session per thread (many
- * sessions may share one {@link LlamaModel}).
+ * One sequence of tokens evaluated by a model: owns its KV cache and remembers which tokens it holds, so a
+ * later prompt that starts with the same tokens (a system prompt, the conversation so far) only evaluates
+ * what is new.
+ *
+ * <p>Threads: a session is used by one thread at a time; many sessions may share one {@link LlamaModel} on
+ * many threads. The exception is {@link #cancel()}, which any thread may call.
+ *
+ * <p>Text arrives three ways: a listener ({@link #generate(String, GenerationOptions, Consumer)}), an
+ * iterator or stream ({@link #iterate}, {@link #stream}), or a {@link Flow.Publisher} ({@link #publish}) for
+ * reactive frameworks. Pieces never end inside a UTF-8 character and never contain a stop string.
  *
  * <pre>{@code
  * try (Session session = model.newSession()) {
  *     session.generate("Once upon a time", GenerationOptions.greedy(64), piece -> System.out.print(piece));
+ *     session.stream("The capital of France is", GenerationOptions.greedy(8)).forEach(System.out::print);
+ *     AssistantReply reply = session.chat("Hello! Who are you?");
  * }
  * }</pre>
  */
 public final class Session implements AutoCloseable {
     private final LlamaModel model;
     private final InferenceState state;
+    /** Exactly the tokens whose keys and values the cache holds, at positions 0, 1, ... */
+    private final TokenBuffer context = new TokenBuffer();
+    private final List<ChatMessage> conversation = new ArrayList<>();
+    private ChatFormat chatFormat = ChatFormat.llama31();
+    private final int contextShiftKeep;
+    private volatile Decoding active;
 
-    Session(LlamaModel model, InferenceState state) {
+    Session(LlamaModel model, InferenceState state, int contextShiftKeep) {
         this.model = model;
         this.state = state;
+        this.contextShiftKeep = contextShiftKeep;
     }
 
     /** Generates a continuation of {@code prompt} and returns its text. */
@@ -39,66 +60,157 @@ public final class Session implements AutoCloseable {
         return generate(model.tokenizePrompt(prompt), options, listener);
     }
 
-    /** Generates from a prompt given as token ids, used exactly as given (no BOS is added). */
+    /**
+     * Generates from a prompt given as token ids, used exactly as given (no BOS is added). The leading tokens
+     * this session already holds from its last generation are not evaluated again
+     * ({@link Generation#reusedPromptTokens()}).
+     *
+     * @throws ContextOverflowException if the prompt is longer than the session's context
+     */
     public Generation generate(int[] promptIds, GenerationOptions options, Consumer<String> listener) {
-        if (promptIds.length == 0) {
-            throw new IllegalArgumentException("the prompt is empty: give at least one token");
-        }
-        if (promptIds.length > state.contextLength()) {
-            throw new ContextOverflowException("the prompt has " + promptIds.length
-                    + " tokens but the session's context holds " + state.contextLength());
-        }
-        int[] forced = options.forcedTokens();
-        int budget = forced != null ? forced.length : options.maxTokens();
-        SplittableRandom random = new SplittableRandom(options.seed());
-        StreamingDecoder decoder = model.tokenizer().newStreamingDecoder();
-        StringBuilder text = new StringBuilder();
-        List<List<TokenLogit>> tops = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>();
+        return begin(promptIds, options).drain(listener);
+    }
 
-        long start = System.nanoTime();
-        float[] logits = budget > 0 ? state.forward(promptIds, 0) : null;
-        double prefillSeconds = (System.nanoTime() - start) / 1e9;
-        long decodeNanos = 0;
-        int decodeSteps = 0;
-        int position = promptIds.length;
-        StopReason reason = StopReason.MAX_TOKENS;
-        for (int step = 0; step < budget; step++) {
-            if (options.topLogits() > 0) {
-                tops.add(topLogits(logits, options.topLogits()));
-            }
-            int token = forced != null ? forced[step] : options.sampler().sample(logits, random);
-            ids.add(token);
-            boolean ends = model.spec().endOfGeneration().contains(token);
-            if (ends && forced == null) {
-                reason = StopReason.END_OF_GENERATION;
-                break;
-            }
-            String piece = decoder.accept(token);
-            if (!piece.isEmpty()) {
-                text.append(piece);
-                listener.accept(piece);
-            }
-            if (step + 1 == budget) {
-                break;
-            }
-            if (position >= state.contextLength()) {
-                reason = StopReason.CONTEXT_FULL;
-                break;
-            }
-            long t0 = System.nanoTime();
-            logits = state.forward(new int[] {token}, position++);
-            decodeNanos += System.nanoTime() - t0;
-            decodeSteps++;
+    /** The generation as an iterator of text pieces; close it to stop early. */
+    public GenerationIterator iterate(String prompt, GenerationOptions options) {
+        return iterate(model.tokenizePrompt(prompt), options);
+    }
+
+    public GenerationIterator iterate(int[] promptIds, GenerationOptions options) {
+        return new GenerationIterator(begin(promptIds, options));
+    }
+
+    /** The generation as a stream of text pieces; closing the stream stops the generation. */
+    public Stream<String> stream(String prompt, GenerationOptions options) {
+        return iterate(prompt, options).stream();
+    }
+
+    /**
+     * The generation as a publisher of text pieces, evaluated on a new virtual thread as the subscriber
+     * requests them (for Reactor, use {@code JdkFlowAdapter.flowPublisherToFlux}). Generation starts at the
+     * first request; cancelling the subscription stops it before the next token.
+     */
+    public Flow.Publisher<String> publish(String prompt, GenerationOptions options) {
+        return publish(model.tokenizePrompt(prompt), options, task -> Thread.ofVirtual().name("llama4j-generation").start(task));
+    }
+
+    /** As {@link #publish(String, GenerationOptions)}, evaluating on {@code executor}. */
+    public Flow.Publisher<String> publish(int[] promptIds, GenerationOptions options, Executor executor) {
+        return new GenerationPublisher(this, promptIds, options, executor);
+    }
+
+    /**
+     * Stops the running generation before it evaluates another token (it ends with
+     * {@link StopReason#CANCELLED}); does nothing when none runs. Safe to call from any thread; the session
+     * stays usable.
+     */
+    public void cancel() {
+        Decoding running = active;
+        if (running != null) {
+            running.cancel();
         }
-        String rest = decoder.flush();
-        if (!rest.isEmpty()) {
-            text.append(rest);
-            listener.accept(rest);
+    }
+
+    // ---- chat -------------------------------------------------------------------------------------------
+
+    /** The chat format of {@link #chat}; Llama 3.1's by default. Changing it mid-conversation re-evaluates it. */
+    public Session chatFormat(ChatFormat format) {
+        this.chatFormat = java.util.Objects.requireNonNull(format);
+        return this;
+    }
+
+    /** Sends a user message and returns the assistant's reply, sampled with {@link GenerationOptions#defaults()}. */
+    public AssistantReply chat(String userMessage) {
+        return chat(List.of(ChatMessage.user(userMessage)), GenerationOptions.defaults(), piece -> { }).reply();
+    }
+
+    /** Adds messages (system, user, tool results...) to the conversation and returns the assistant's reply. */
+    public AssistantReply chat(ChatMessage... messages) {
+        return chat(List.of(messages), GenerationOptions.defaults(), piece -> { }).reply();
+    }
+
+    /**
+     * Adds {@code messages} to the conversation and generates the assistant's turn, streaming its text to
+     * {@code listener}. Only the new turn's tokens are evaluated: the conversation is rendered whole with the
+     * chat format, and the part the cache already holds is reused. The turn ends at the model's
+     * end-of-turn or end-of-message token; the reply is plain text or a typed tool call, and is added to the
+     * conversation. (The last token of the previous reply was sampled but never evaluated, so it is evaluated
+     * with the new turn.)
+     */
+    public ChatReply chat(List<ChatMessage> messages, GenerationOptions options, Consumer<String> listener) {
+        List<ChatMessage> next = new ArrayList<>(conversation);
+        next.addAll(messages);
+        int[] prompt = chatFormat.encode(model.tokenizer(), next, true);
+        int[] stops = ChatFormat.stopTokens(model.tokenizer());
+        int[] allStops = java.util.stream.IntStream.concat(java.util.Arrays.stream(options.stopTokens()),
+                java.util.Arrays.stream(stops)).toArray();
+        Generation g = generate(prompt, options.toBuilder().stopTokens(allStops).build(), listener);
+        AssistantReply reply = ChatFormat.parseReply(g.text());
+        conversation.clear();
+        conversation.addAll(next);
+        conversation.add(switch (reply) {
+            case AssistantReply.ToolCallReply call -> ChatMessage.toolCall(call.call());
+            case AssistantReply.Text text -> ChatMessage.assistant(text.text());
+            // The format has no message for code-interpreter source; as text it still re-renders close to
+            // what the model wrote, and any difference is simply evaluated again next turn.
+            case AssistantReply.CodeInterpreterCall code -> ChatMessage.assistant(code.code());
+        });
+        return new ChatReply(reply, g);
+    }
+
+    /** The conversation so far, replies included. */
+    public List<ChatMessage> conversation() {
+        return List.copyOf(conversation);
+    }
+
+    /** Forgets the conversation and the cached tokens. */
+    public void reset() {
+        cancel();
+        active = null;
+        conversation.clear();
+        context.truncate(0);
+    }
+
+    // ---- internals --------------------------------------------------------------------------------------
+
+    /** Starts a generation, abandoning (as cancelled) any still running on this session. */
+    Decoding begin(int[] promptIds, GenerationOptions options) {
+        Decoding decoding = new Decoding(this, promptIds, options);
+        Decoding previous = active;
+        if (previous != null) {
+            previous.cancel();
         }
-        return new Generation(promptIds, ids.stream().mapToInt(Integer::intValue).toArray(), text.toString(), tops,
-                reason, logits == null ? 0 : promptIds.length / prefillSeconds,
-                decodeSteps == 0 ? 0 : decodeSteps / (decodeNanos / 1e9));
+        active = decoding;
+        return decoding;
+    }
+
+    boolean isActive(Decoding decoding) {
+        return active == decoding;
+    }
+
+    void finished(Decoding decoding) {
+        if (active == decoding) {
+            active = null;
+        }
+    }
+
+    /** How many first tokens a context shift keeps; -1 when full context ends the generation. */
+    int contextShiftKeep() {
+        return contextShiftKeep;
+    }
+
+    LlamaModel model() {
+        return model;
+    }
+
+    /** The tokens in the cache, oldest first. */
+    TokenBuffer context() {
+        return context;
+    }
+
+    /** A copy of the tokens whose keys and values the session holds, oldest first. */
+    public int[] contextTokens() {
+        return context.toArray();
     }
 
     /** The {@code k} highest logits, highest first, each with its log-softmax over the whole vocabulary. */
@@ -139,9 +251,19 @@ public final class Session implements AutoCloseable {
         return max + Math.log(sum);
     }
 
-    /** Evaluates tokens at {@code position ..} and returns the last one's logits: the step tests drive. */
+    /**
+     * Evaluates tokens at {@code position ..} and returns the last one's logits; what the cache held from
+     * {@code position} on is forgotten first, so a failure leaves the record consistent.
+     */
     float[] evaluate(int[] tokens, int position) {
-        return state.forward(tokens, position);
+        if (position > context.size()) {
+            throw new IllegalArgumentException("position " + position + " leaves a gap after the "
+                    + context.size() + " cached tokens");
+        }
+        context.truncate(position);
+        float[] logits = state.forward(tokens, position);
+        context.addAll(tokens, 0, tokens.length);
+        return logits;
     }
 
     /** The most positions this session holds. */

@@ -77,6 +77,6 @@ class LogitsMatchLlamaCpp {
     }
 
     static int argmax(float[] logits) {
-        return TemperatureSampler.argmax(logits);
+        return Sampler.greedy().sample(logits, null);
     }
 }

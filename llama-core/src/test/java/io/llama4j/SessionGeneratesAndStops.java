@@ -55,7 +55,7 @@ class SessionGeneratesAndStops {
     void anEndOfTurnTokenEndsGenerationAndIsNotText() {
         int eot = model.tokenizer().tokenId("<|eot_id|>");
         int[] step = {0};
-        Sampler endsOnThirdToken = (logits, random) -> step[0]++ == 2 ? eot : TemperatureSampler.argmax(logits);
+        Sampler endsOnThirdToken = (logits, random) -> step[0]++ == 2 ? eot : Sampler.greedy().sample(logits, null);
         try (Session session = model.newSession()) {
             Generation g = session.generate(prompt(), GenerationOptions.builder().maxTokens(10).sampler(endsOnThirdToken).build(), p -> { });
             assertEquals(3, g.ids().length);

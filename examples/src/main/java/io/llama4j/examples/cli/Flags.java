@@ -10,6 +10,8 @@ import java.util.Set;
 final class Flags {
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Every value of each flag, for the flags that may repeat ({@code --stop A --stop B}). */
+    private final Map<String, java.util.List<String>> repeated = new LinkedHashMap<>();
 
     private Flags(String command) {
         this.command = command;
@@ -26,6 +28,7 @@ final class Flags {
                     throw new UsageException(command + ": " + arg + " needs a value");
                 }
                 flags.values.put(arg, args[++i]);
+                flags.repeated.computeIfAbsent(arg, k -> new java.util.ArrayList<>()).add(args[i]);
             } else {
                 throw new UsageException(command + ": unknown argument " + arg);
             }
@@ -35,6 +38,11 @@ final class Flags {
 
     boolean has(String flag) {
         return values.containsKey(flag);
+    }
+
+    /** All values given for {@code flag}, in order; empty when absent. */
+    java.util.List<String> strings(String flag) {
+        return repeated.getOrDefault(flag, java.util.List.of());
     }
 
     String string(String flag) {

@@ -19,11 +19,12 @@ import java.util.Set;
 final class GenerateCommand {
     static final String USAGE = """
             usage: generate --model PATH (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
-                            [--temperature T] [--top-k K] [--top-p P] [--seed S] [--threads N]
+                            [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]
+                            [--stop TEXT]... [--seed S] [--threads N]
                             [--executor java|onnx] [--top-logits K] [--forced-ids 4,5,6] [--json] [--verbose]""";
 
     private static final Set<String> VALUED = Set.of("--model", "--prompt", "--prompt-ids", "--max-tokens",
-            "--temperature", "--top-k", "--top-p", "--seed", "--threads", "--executor", "--top-logits", "--forced-ids");
+            "--temperature", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--stop", "--seed", "--threads", "--executor", "--top-logits", "--forced-ids");
     private static final Set<String> SWITCHES = Set.of("--json", "--verbose");
 
     private GenerateCommand() {
@@ -56,6 +57,8 @@ final class GenerateCommand {
                     .temperature(flags.real("--temperature", 0.8f))
                     .topK(flags.integer("--top-k", 40))
                     .topP(flags.real("--top-p", 0.95f))
+                    .minP(flags.real("--min-p", 0.05f))
+                    .repeatPenalty(flags.real("--repeat-penalty", 1f))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException("generate: " + e.getMessage());
@@ -64,7 +67,8 @@ final class GenerateCommand {
                 .maxTokens(maxTokens)
                 .sampler(sampler)
                 .seed(flags.longValue("--seed", System.nanoTime()))
-                .topLogits(topLogits);
+                .topLogits(topLogits)
+                .stopStrings(flags.strings("--stop"));
         int[] forced = flags.ids("--forced-ids");
         if (forced != null) {
             options.forcedTokens(forced);

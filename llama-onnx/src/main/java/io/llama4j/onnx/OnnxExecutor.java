@@ -40,7 +40,12 @@ final class OnnxExecutor implements Executor {
 
     @Override
     public InferenceState newState(int contextLength) {
-        return new OnnxInferenceState(env, session, layout, spec.vocabularySize(), contextLength);
+        return newState(contextLength, OnnxInferenceState.MAX_CHUNK);
+    }
+
+    /** A state feeding prompts in runs of at most {@code chunk} tokens (tests use small chunks). */
+    InferenceState newState(int contextLength, int chunk) {
+        return new OnnxInferenceState(env, session, layout, spec.vocabularySize(), contextLength, chunk);
     }
 
     @Override

@@ -37,12 +37,14 @@ final class OnnxInferenceState implements InferenceState {
     private final int vocabularySize;
     private final int contextLength;
     private final KvCache cache;
+    private final int chunk;
     /** The pinned logits output of single-token steps, reused: decode allocates nothing of vocabulary size. */
     private final Arena stateMemory = Arena.ofShared();
     private final OnnxTensor decodeLogits;
     private final ByteBuffer decodeLogitsBuffer;
 
-    OnnxInferenceState(OrtEnvironment env, OrtSession session, GraphLayout layout, int vocabularySize, int contextLength) {
+    OnnxInferenceState(OrtEnvironment env, OrtSession session, GraphLayout layout, int vocabularySize, int contextLength,
+            int chunk) {
         if (contextLength < 1) {
             throw new IllegalArgumentException("context length must be at least 1, got " + contextLength);
         }
@@ -51,6 +53,7 @@ final class OnnxInferenceState implements InferenceState {
         this.layout = layout;
         this.vocabularySize = vocabularySize;
         this.contextLength = contextLength;
+        this.chunk = chunk;
         this.cache = layout.sharedBuffer() ? new SharedKvCache(env, layout, contextLength) : new GrowingKvCache(env, layout);
         this.decodeLogitsBuffer = NativeTensors.allocate(stateMemory, vocabularySize * NativeTensors.bytesPerElement(layout.logitsType()));
         this.decodeLogits = NativeTensors.wrap(env, decodeLogitsBuffer, layout.logitsType(), 1, 1, vocabularySize);
@@ -78,7 +81,7 @@ final class OnnxInferenceState implements InferenceState {
         }
         cache.truncate(position);
         // Graphs that return one row of logits per run (last-token-only exports) still see every token.
-        int chunk = layout.logitsLength() > 0 ? n : MAX_CHUNK;
+        int chunk = layout.logitsLength() > 0 ? n : this.chunk;
         float[] logits = null;
         for (int start = 0; start < n; start += chunk) {
             int end = Math.min(n, start + chunk);

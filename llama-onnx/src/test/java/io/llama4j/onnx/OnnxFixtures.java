@@ -59,6 +59,18 @@ final class OnnxFixtures {
         return copy;
     }
 
+    /** Removes the links {@link #linkedCopy} made, so that cleaning the temporary folder never follows them. */
+    static void unlink(Path dir) throws IOException {
+        Path copy = dir.resolve("model");
+        if (Files.isDirectory(copy)) {
+            try (var files = Files.list(copy)) {
+                for (Path file : files.filter(Files::isSymbolicLink).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
     private static Path existing(Path path, String what) {
         if (!Files.exists(path)) {
             fail("missing " + what + ": " + path.toAbsolutePath().normalize());

@@ -64,7 +64,8 @@ public final class LlamaModel implements AutoCloseable {
         OpenedModel opened = format.open(path);
         try {
             ExecutorProvider provider = chooseProvider(opened.source(), options.executor());
-            Executor executor = provider.open(opened.source(), new ExecutorOptions(options.threads()));
+            var executorOptions = new ExecutorOptions(options.threads(), options.executorSettings());
+            Executor executor = provider.open(opened.source(), executorOptions);
             return new LlamaModel(opened, executor, provider.name());
         } catch (RuntimeException e) {
             opened.close();

@@ -3,6 +3,7 @@ package io.llama4j;
 import io.llama4j.spi.Executor;
 import io.llama4j.spi.ExecutorOptions;
 import io.llama4j.spi.ExecutorProvider;
+import io.llama4j.spi.GenerationDefaults;
 import io.llama4j.spi.ModelFormat;
 import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
@@ -107,6 +108,35 @@ public final class LlamaModel implements AutoCloseable {
 
     public LlamaTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The sampling settings the model's publisher recommends (HF {@code generation_config.json}); fields may be null. */
+    public GenerationDefaults generationDefaults() {
+        return opened.generationDefaults();
+    }
+
+    /**
+     * The sampler to use when the caller chooses none: the publisher's recommendation where the model
+     * carries one (Llama 3.1 Instruct: temperature 0.6, top-p 0.9), llama.cpp's defaults for the rest.
+     */
+    public Sampler defaultSampler() {
+        GenerationDefaults d = opened.generationDefaults();
+        Sampler.Builder b = Sampler.builder();
+        if (d.temperature() != null) {
+            b.temperature(d.temperature());
+        }
+        if (d.topP() != null) {
+            b.topP(d.topP());
+        }
+        if (d.topK() != null) {
+            b.topK(d.topK());
+        }
+        return b.build();
+    }
+
+    /** {@link GenerationOptions#defaults()} with {@link #defaultSampler()}. */
+    public GenerationOptions defaultGenerationOptions() {
+        return GenerationOptions.builder().sampler(defaultSampler()).build();
     }
 
     /** The executor running this model ({@code java}, {@code onnx}, ...). */

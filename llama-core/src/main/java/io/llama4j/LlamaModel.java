@@ -121,7 +121,7 @@ public final class LlamaModel implements AutoCloseable {
      */
     public Sampler defaultSampler() {
         GenerationDefaults d = opened.generationDefaults();
-        Sampler.Builder b = Sampler.builder();
+        var b = Sampler.builder(); // var: the builder type is the sampler package's once that lands
         if (d.temperature() != null) {
             b.temperature(d.temperature());
         }

@@ -138,7 +138,7 @@ class HfFolderMatchesLlamaCpp {
                         }
                         double margin = recorded.get("margin_top1_top2").asDouble();
                         if (margin > argmaxMargin) {
-                            assertEquals(recorded.get("token").asInt(), TemperatureSampler.argmax(logits),
+                            assertEquals(recorded.get("token").asInt(), LogitsMatchLlamaCpp.argmax(logits),
                                     result.get("name") + " step " + step + ": argmax differs where llama.cpp's margin is " + margin);
                         }
                         steps++;
@@ -163,7 +163,7 @@ class HfFolderMatchesLlamaCpp {
                 try (Session session = model.newSession()) {
                     float[] logits = session.evaluate(prompt, 0);
                     for (int step = 0; step < ours.length; step++) {
-                        ours[step] = TemperatureSampler.argmax(logits);
+                        ours[step] = LogitsMatchLlamaCpp.argmax(logits);
                         if (step + 1 < ours.length) {
                             logits = session.evaluate(new int[] {ours[step]}, prompt.length + step);
                         }

@@ -1,5 +1,6 @@
 package io.llama4j;
 
+import io.llama4j.location.ModelCache;
 import io.llama4j.spi.Executor;
 import io.llama4j.spi.ExecutorOptions;
 import io.llama4j.spi.ExecutorProvider;
@@ -9,6 +10,7 @@ import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
 import io.llama4j.spi.OpenedModel;
 import io.llama4j.tokenizer.LlamaTokenizer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +51,21 @@ public final class LlamaModel implements AutoCloseable {
     /** Loads a model with the default options. */
     public static LlamaModel load(Path path) {
         return load(path, LoadOptions.defaults());
+    }
+
+    /** Loads a model from a URI with the default options; see {@link #load(URI, LoadOptions)}. */
+    public static LlamaModel load(URI location) {
+        return load(location, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a model from {@code file:}, {@code http(s):} (downloaded into {@link ModelCache#defaultCache()},
+     * resumable, checked against {@code #sha256=HEX} when the URI carries one), {@code jar:} or
+     * {@code classpath:} (a model packed in a jar). For progress reports or another cache folder, fetch with
+     * {@link ModelCache#withProgress} and load the returned path.
+     */
+    public static LlamaModel load(URI location, LoadOptions options) {
+        return load(ModelCache.defaultCache().fetch(location), options);
     }
 
     /**

@@ -1,9 +1,15 @@
 package io.llama4j.location;
 
+import io.llama4j.LlamaException;
 import io.llama4j.ModelFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -91,6 +98,109 @@ public final class ModelCache {
             if (partial != null) {
                 deleteTree(partial);
             }
+        }
+    }
+
+    /**
+     * A local path for a model location: {@code file:} as it is; {@code http(s):} downloaded into the cache
+     * (resumed if interrupted, checked against {@code #sha256=HEX} when given) and reused; {@code jar:} and
+     * {@code classpath:} resources (a file, or a folder such as an HF checkpoint) copied out of their jar once.
+     */
+    public Path fetch(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> Path.of(uri);
+            case "http", "https" -> download(uri);
+            case "classpath" -> fetch(classPathResource(uri));
+            case "jar" -> copyOutOfJar(uri);
+            default -> throw new LlamaException(uri + ": unsupported scheme (file, http, https, jar, classpath are)");
+        };
+    }
+
+    private Path download(URI uri) {
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        Path target = folder.resolve("downloads").resolve(shortHash(uri.getScheme() + ":" + uri.getRawSchemeSpecificPart()))
+                .resolve(name.isEmpty() ? "model" : name);
+        if (Files.exists(target)) {
+            return target;
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            HttpDownload.download(uri, target, progress);
+            return target;
+        } catch (IOException e) {
+            throw new LlamaException(uri + ": download failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static URI classPathResource(URI uri) {
+        String name = uri.getSchemeSpecificPart();
+        while (name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        URL url = loader == null ? null : loader.getResource(name);
+        if (url == null) {
+            url = ModelCache.class.getClassLoader().getResource(name);
+        }
+        if (url == null) {
+            throw new LlamaException(uri + ": no such resource on the class path");
+        }
+        try {
+            return url.toURI();
+        } catch (URISyntaxException e) {
+            throw new LlamaException(uri + ": resource URL " + url + " is not a URI", e);
+        }
+    }
+
+    /** A jar's entries are usually deflated, so a model inside one is copied out (once) rather than mapped. */
+    private Path copyOutOfJar(URI uri) {
+        String spec = uri.getRawSchemeSpecificPart();
+        int bang = spec.indexOf("!/");
+        if (bang < 0) {
+            throw new LlamaException(uri + ": a jar: URI needs !/ and the entry inside the jar");
+        }
+        Path jar = Path.of(URI.create(spec.substring(0, bang)));
+        String entry = URI.create("x:" + spec.substring(bang + 1)).getSchemeSpecificPart();
+        String entryName = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+        Path target;
+        try {
+            String identity = jar.toRealPath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis() + "\n" + entryName;
+            target = folder.resolve("resources").resolve(shortHash(identity)).resolve(Path.of(entryName).getFileName().toString());
+        } catch (IOException e) {
+            throw new ModelFormatException(jar, "cannot read: " + e.getMessage(), e);
+        }
+        if (Files.exists(target)) {
+            return target;
+        }
+        try (FileSystem fs = FileSystems.newFileSystem(jar)) {
+            Path source = fs.getPath(entryName);
+            if (!Files.exists(source)) {
+                throw new ModelFormatException(jar, "no entry " + entryName);
+            }
+            Files.createDirectories(target.getParent());
+            Path partial = Files.createTempDirectory(target.getParent(), ".partial-");
+            try {
+                Path copy = partial.resolve("copy");
+                try (Stream<Path> tree = Files.walk(source)) {
+                    for (Path p : tree.toList()) {
+                        Path to = copy.resolve(source.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.createDirectories(to.getParent());
+                            Files.copy(p, to);
+                        }
+                    }
+                }
+                publish(copy, target);
+            } finally {
+                deleteTree(partial);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new ModelFormatException(jar, "cannot copy " + entryName + " out of the jar: " + e.getMessage(), e);
         }
     }
 

@@ -69,7 +69,8 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Loads a model: a GGUF file, or any other location a {@link ModelFormat} on the class path accepts.
+     * Loads a model: a GGUF file, a HuggingFace folder (safetensors), a {@code .tar}/{@code .tar.gz}/{@code .tgz}/
+     * {@code .zip} holding either, or any other location a {@link ModelFormat} on the class path accepts.
      *
      * @throws ModelFormatException       if the file is missing, truncated or corrupt
      * @throws UnsupportedModelException  if it is not a Llama model, or holds a tensor type without a kernel

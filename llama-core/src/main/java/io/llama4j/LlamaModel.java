@@ -1,13 +1,16 @@
 package io.llama4j;
 
+import io.llama4j.location.ModelCache;
 import io.llama4j.spi.Executor;
 import io.llama4j.spi.ExecutorOptions;
 import io.llama4j.spi.ExecutorProvider;
+import io.llama4j.spi.GenerationDefaults;
 import io.llama4j.spi.ModelFormat;
 import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
 import io.llama4j.spi.OpenedModel;
 import io.llama4j.tokenizer.LlamaTokenizer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +53,24 @@ public final class LlamaModel implements AutoCloseable {
         return load(path, LoadOptions.defaults());
     }
 
+    /** Loads a model from a URI with the default options; see {@link #load(URI, LoadOptions)}. */
+    public static LlamaModel load(URI location) {
+        return load(location, LoadOptions.defaults());
+    }
+
     /**
-     * Loads a model: a GGUF file, or any other location a {@link ModelFormat} on the class path accepts.
+     * Loads a model from {@code file:}, {@code http(s):} (downloaded into {@link ModelCache#defaultCache()},
+     * resumable, checked against {@code #sha256=HEX} when the URI carries one), {@code jar:} or
+     * {@code classpath:} (a model packed in a jar). For progress reports or another cache folder, fetch with
+     * {@link ModelCache#withProgress} and load the returned path.
+     */
+    public static LlamaModel load(URI location, LoadOptions options) {
+        return load(ModelCache.defaultCache().fetch(location), options);
+    }
+
+    /**
+     * Loads a model: a GGUF file, a HuggingFace folder (safetensors), a {@code .tar}/{@code .tar.gz}/{@code .tgz}/
+     * {@code .zip} holding either, or any other location a {@link ModelFormat} on the class path accepts.
      *
      * @throws ModelFormatException       if the file is missing, truncated or corrupt
      * @throws UnsupportedModelException  if it is not a Llama model, or holds a tensor type without a kernel
@@ -108,6 +127,35 @@ public final class LlamaModel implements AutoCloseable {
 
     public LlamaTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The sampling settings the model's publisher recommends (HF {@code generation_config.json}); fields may be null. */
+    public GenerationDefaults generationDefaults() {
+        return opened.generationDefaults();
+    }
+
+    /**
+     * The sampler to use when the caller chooses none: the publisher's recommendation where the model
+     * carries one (Llama 3.1 Instruct: temperature 0.6, top-p 0.9), llama.cpp's defaults for the rest.
+     */
+    public Sampler defaultSampler() {
+        GenerationDefaults d = opened.generationDefaults();
+        var b = Sampler.builder(); // var: the builder type is the sampler package's once that lands
+        if (d.temperature() != null) {
+            b.temperature(d.temperature());
+        }
+        if (d.topP() != null) {
+            b.topP(d.topP());
+        }
+        if (d.topK() != null) {
+            b.topK(d.topK());
+        }
+        return b.build();
+    }
+
+    /** {@link GenerationOptions#defaults()} with {@link #defaultSampler()}. */
+    public GenerationOptions defaultGenerationOptions() {
+        return GenerationOptions.builder().sampler(defaultSampler()).build();
     }
 
     /** The executor running this model ({@code java}, {@code onnx}, ...). */

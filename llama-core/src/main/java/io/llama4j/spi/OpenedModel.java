@@ -4,10 +4,21 @@ import io.llama4j.tokenizer.LlamaTokenizer;
 
 /**
  * A model as a {@link ModelFormat} delivers it: the description and weights for executors, the tokenizer,
- * whether prompts get a begin-of-text token, and what must be closed (mapped files) when the model is.
+ * whether prompts get a begin-of-text token, what must be closed (mapped files) when the model is, and the
+ * sampling settings its publisher recommends.
  */
-public record OpenedModel(ModelSource source, LlamaTokenizer tokenizer, boolean addsBos, AutoCloseable resources)
+public record OpenedModel(ModelSource source, LlamaTokenizer tokenizer, boolean addsBos, AutoCloseable resources,
+                          GenerationDefaults generationDefaults)
         implements AutoCloseable {
+
+    public OpenedModel {
+        generationDefaults = generationDefaults == null ? GenerationDefaults.none() : generationDefaults;
+    }
+
+    /** A model whose format carries no sampling recommendations. */
+    public OpenedModel(ModelSource source, LlamaTokenizer tokenizer, boolean addsBos, AutoCloseable resources) {
+        this(source, tokenizer, addsBos, resources, GenerationDefaults.none());
+    }
 
     @Override
     public void close() {

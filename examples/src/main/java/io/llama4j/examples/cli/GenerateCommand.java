@@ -18,7 +18,7 @@ import java.util.Set;
 /** {@code generate}: load a model, run one prompt, stream the text or print one JSON object. */
 final class GenerateCommand {
     static final String USAGE = """
-            usage: generate --model PATH (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
+            usage: generate --model PATH|URI (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
                             [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]
                             [--stop TEXT]... [--seed S] [--threads N]
                             [--executor java|onnx] [--top-logits K] [--forced-ids 4,5,6] [--json] [--verbose]""";
@@ -35,7 +35,7 @@ final class GenerateCommand {
     }
 
     static void run(Flags flags, PrintStream out, PrintStream err) {
-        Path modelPath = flags.existingFile("--model");
+        Path modelPath = ModelLocation.resolve("generate", flags.string("--model"), err);
         if (flags.has("--prompt") == flags.has("--prompt-ids")) {
             throw new UsageException("generate: give exactly one of --prompt and --prompt-ids");
         }
@@ -51,21 +51,25 @@ final class GenerateCommand {
         if (topLogits < 0) {
             throw new UsageException("generate: --top-logits must be >= 0");
         }
-        Sampler sampler;
-        try {
-            sampler = Sampler.builder()
-                    .temperature(flags.real("--temperature", 0.8f))
-                    .topK(flags.integer("--top-k", 40))
-                    .topP(flags.real("--top-p", 0.95f))
-                    .minP(flags.real("--min-p", 0.05f))
-                    .repeatPenalty(flags.real("--repeat-penalty", 1f))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("generate: " + e.getMessage());
+        // With no sampling flag, the model's own recommendation (generation_config.json) is used once loaded.
+        boolean samplingGiven = flags.has("--temperature") || flags.has("--top-k") || flags.has("--top-p")
+                || flags.has("--min-p") || flags.has("--repeat-penalty");
+        Sampler sampler = null;
+        if (samplingGiven) {
+            try {
+                sampler = Sampler.builder()
+                        .temperature(flags.real("--temperature", 0.8f))
+                        .topK(flags.integer("--top-k", 40))
+                        .topP(flags.real("--top-p", 0.95f))
+                        .minP(flags.real("--min-p", 0.05f))
+                        .repeatPenalty(flags.real("--repeat-penalty", 1f))
+                        .build();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("generate: " + e.getMessage());
+            }
         }
         GenerationOptions.Builder options = GenerationOptions.builder()
                 .maxTokens(maxTokens)
-                .sampler(sampler)
                 .seed(flags.longValue("--seed", System.nanoTime()))
                 .topLogits(topLogits)
                 .stopStrings(flags.strings("--stop"));
@@ -81,6 +85,7 @@ final class GenerateCommand {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
             err.printf("llama4j: loaded %s (%s executor, %d threads) in %.0f ms%n",
                     modelPath.getFileName(), model.executorName(), threads, loadMs);
+            options.sampler(sampler != null ? sampler : model.defaultSampler());
             int[] promptIds = flags.has("--prompt") ? model.tokenizePrompt(flags.string("--prompt")) : flags.ids("--prompt-ids");
             Generation g = session.generate(promptIds, options.build(), json ? piece -> { } : piece -> {
                 out.print(piece);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llama4j.LlamaModel;
+import io.llama4j.LoadOptions;
 import io.llama4j.format.gguf.GgufFile;
 import io.llama4j.format.gguf.LlamaGguf;
 import io.llama4j.tokenizer.LlamaTokenizer;
@@ -19,7 +21,7 @@ import java.util.stream.Collectors;
 
 /** {@code tokenize}: token ids of a text (no BOS, special-token text parsed as special). */
 final class TokenizeCommand {
-    static final String USAGE = "usage: tokenize (--model PATH | --tokenizer PATH) (--text TEXT | --jsonl FILE) [--verbose]";
+    static final String USAGE = "usage: tokenize (--model PATH|URI | --tokenizer PATH) (--text TEXT | --jsonl FILE) [--verbose]";
 
     private static final Set<String> VALUED = Set.of("--model", "--tokenizer", "--text", "--jsonl");
     private static final Set<String> SWITCHES = Set.of("--verbose");
@@ -39,7 +41,7 @@ final class TokenizeCommand {
             throw new UsageException("tokenize: give exactly one of --text and --jsonl");
         }
         Path jsonl = flags.has("--jsonl") ? flags.existingFile("--jsonl") : null;
-        LlamaTokenizer tokenizer = flags.has("--model") ? fromModel(flags.existingFile("--model"))
+        LlamaTokenizer tokenizer = flags.has("--model") ? fromModel(ModelLocation.resolve("tokenize", flags.string("--model"), System.err))
                 : fromTokenizerFile(flags.existingFile("--tokenizer"));
         if (jsonl == null) {
             out.println(Arrays.stream(tokenizer.encode(flags.string("--text"), true))
@@ -75,6 +77,12 @@ final class TokenizeCommand {
     }
 
     private static LlamaTokenizer fromModel(Path model) {
+        if (!Files.isRegularFile(model) || !model.getFileName().toString().endsWith(".gguf")) {
+            // An HF folder or an archive: open it as a model (weights are only mapped) for its tokenizer.
+            try (LlamaModel opened = LlamaModel.load(model, LoadOptions.defaults().withThreads(1))) {
+                return opened.tokenizer();
+            }
+        }
         try (GgufFile file = GgufFile.open(model)) {
             return LlamaGguf.tokenizer(file);
         }

@@ -119,4 +119,29 @@ class CommandLineContract {
         assertEquals(0, r.status(), r.err());
         assertEquals(Arrays.asList("{\"ids\":[9906,1917,0]}", "{\"ids\":[128009]}"), r.out().lines().toList());
     }
+
+    @Test
+    void modelMayBeAFileUri() throws IOException {
+        JsonNode en = reference("tiny-F32").get("results").get(0);
+        Run r = run("generate", "--model", model("tiny-F32").toUri().toString(), "--prompt-ids", joined(en.get("prompt_tokens")),
+                "--max-tokens", "8", "--temperature", "0", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode out = JSON.readTree(r.out());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(en.get("output_tokens").get(i), out.get("ids").get(i), "token " + i);
+        }
+    }
+
+    @Test
+    void modelMayBeAnHfFolder() throws IOException {
+        JsonNode en = reference("tiny-F32").get("results").get(0);
+        Path folder = existing(Path.of(System.getProperty("llama4j.fixtures")).resolve("tiny-hf"));
+        Run r = run("tokenize", "--model", folder.toString(), "--text", en.get("text").asText());
+        assertEquals(0, r.status(), r.err());
+        // llama.cpp's prompt tokens start with the begin-of-text token, which tokenize does not add.
+        JsonNode ids = en.get("prompt_tokens");
+        String expected = java.util.stream.IntStream.range(1, ids.size()).mapToObj(i -> ids.get(i).asText())
+                .collect(Collectors.joining(",", "[", "]"));
+        assertEquals(expected, r.out().trim());
+    }
 }

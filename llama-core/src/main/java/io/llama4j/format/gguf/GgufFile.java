@@ -43,6 +43,11 @@ public final class GgufFile implements ModelWeights, AutoCloseable {
         return GgufReader.open(path);
     }
 
+    /** Opens a GGUF stored inside a bigger file (an uncompressed archive), mapped in place. */
+    public static GgufFile open(io.llama4j.format.FileRegion region) {
+        return GgufReader.open(region.file(), region.offset(), region.length(), region.name());
+    }
+
     public Path path() {
         return path;
     }

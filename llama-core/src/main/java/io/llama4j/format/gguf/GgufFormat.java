@@ -27,7 +27,15 @@ public final class GgufFormat implements ModelFormat {
 
     @Override
     public OpenedModel open(Path location) {
-        GgufFile file = GgufFile.open(location);
+        return open(location, GgufFile.open(location));
+    }
+
+    /** Opens a GGUF that lies inside another file (an entry of an uncompressed tar), mapped in place. */
+    public static OpenedModel open(io.llama4j.format.FileRegion region) {
+        return new GgufFormat().open(region.name(), GgufFile.open(region));
+    }
+
+    private OpenedModel open(Path location, GgufFile file) {
         try {
             ModelSpec spec = LlamaGguf.spec(file);
             LlamaTokenizer tokenizer = LlamaGguf.tokenizer(file);

@@ -35,17 +35,31 @@ final class GgufReader {
     }
 
     static GgufFile open(Path path) {
+        return open(path, 0, -1, path);
+    }
+
+    /**
+     * Maps {@code length} bytes at {@code offset} of {@code path} (-1: to the end), e.g. a GGUF stored in
+     * an uncompressed tar; GGUF offsets are relative to the file's start, so the slice reads as a file.
+     * {@code name} is what messages call it.
+     */
+    static GgufFile open(Path path, long offset, long length, Path name) {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment whole;
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-                whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+                long size = length < 0 ? channel.size() - offset : length;
+                if (offset + size > channel.size()) {
+                    throw new ModelFormatException(name, "truncated: " + size + " bytes expected at offset " + offset
+                            + " of " + path + ", which has " + channel.size());
+                }
+                whole = channel.map(FileChannel.MapMode.READ_ONLY, offset, size, arena);
             } catch (NoSuchFileException e) {
                 throw new ModelFormatException(path, "no such file");
             } catch (IOException e) {
                 throw new ModelFormatException(path, "cannot read: " + e.getMessage(), e);
             }
-            GgufFile file = parse(path, whole, arena);
+            GgufFile file = parse(name, whole, arena);
             arena = null; // owned by the file now
             return file;
         } finally {

@@ -1,0 +1,67 @@
+package io.llama4j.format;
+
+import io.llama4j.ModelFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Where the bytes of one model file lie: a whole file, or a stretch of a bigger one (an entry of an
+ * uncompressed tar archive). Readers map regions rather than paths so that such an entry is read in place.
+ *
+ * @param file   the file on disk holding the bytes
+ * @param offset where they start in {@code file}
+ * @param length how many there are
+ * @param name   the name to report in messages (the path, or {@code archive.tar!/folder/config.json})
+ */
+public record FileRegion(Path file, long offset, long length, Path name) {
+    public FileRegion {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative offset or length for " + name);
+        }
+    }
+
+    /** The whole of {@code file}. */
+    public static FileRegion of(Path file) {
+        try {
+            return new FileRegion(file, 0, Files.size(file), file);
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the region is the whole file, so that readers taking a path can be given {@link #file()}. */
+    public boolean isWholeFile() {
+        try {
+            return offset == 0 && length == Files.size(file);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The region's bytes as UTF-8 text; for the small JSON files of a model folder. */
+    public String readString() {
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new ModelFormatException(name, "too large to read as text (" + length + " bytes)");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (offset + length > channel.size()) {
+                throw new ModelFormatException(name, "truncated: " + length + " bytes expected at offset " + offset
+                        + " of " + file + ", which has " + channel.size());
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, offset + buffer.position()) < 0) {
+                    throw new ModelFormatException(name, "truncated while reading");
+                }
+            }
+            return new String(buffer.array(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ModelFormatException(name, "cannot read: " + e.getMessage(), e);
+        }
+    }
+}

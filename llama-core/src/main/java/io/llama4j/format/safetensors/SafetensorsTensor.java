@@ -1,0 +1,17 @@
+package io.llama4j.format.safetensors;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * One tensor of a safetensors file, as the header describes it.
+ *
+ * @param shape row-major, outermost first, as in the header (the reverse of GGUF's order)
+ * @param data  exactly the tensor's bytes, a view of the mapped file
+ */
+record SafetensorsTensor(String name, SafetensorsDtype dtype, long[] shape, MemorySegment data) {
+    @Override
+    public String toString() {
+        return name + " " + dtype + " " + Arrays.toString(shape);
+    }
+}

@@ -43,7 +43,7 @@ class HfFolderMatchesLlamaCpp {
 
     @Test
     void bf16FolderMatchesTheBf16GgufReference() {
-        Agreement a = teacherForced(bf16Folder, Fixtures.reference("tiny-BF16"), 0.5);
+        TeacherForcing.Agreement a = TeacherForcing.against(bf16Folder, Fixtures.reference("tiny-BF16"), 0.5);
         a.print("tiny-hf (BF16) vs llama.cpp tiny-BF16");
         // The BF16 tolerance of LogitsMatchLlamaCpp; the max allows the isolated steps where llama.cpp takes
         // another kernel (the fixtures README measures 0.11 with ggml-style rounding emulated in numpy).
@@ -55,7 +55,7 @@ class HfFolderMatchesLlamaCpp {
     void bf16FolderMatchesTheF32GgufReferenceWithinBf16ActivationRounding() {
         // The fixtures README measures 0.39 max |d logprob| between float activations and llama.cpp's BF16
         // rounding on these weights; the same rounding seen from the F32 reference must stay in that range.
-        Agreement a = teacherForced(bf16Folder, Fixtures.reference("tiny-F32"), 0.5);
+        TeacherForcing.Agreement a = TeacherForcing.against(bf16Folder, Fixtures.reference("tiny-F32"), 0.5);
         a.print("tiny-hf (BF16) vs llama.cpp tiny-F32");
         assertTrue(a.median() <= 0.1, "median |d logprob| " + a.median());
         assertTrue(a.max() <= 0.5, "max |d logprob| " + a.max());
@@ -63,7 +63,7 @@ class HfFolderMatchesLlamaCpp {
 
     @Test
     void f32CopyMatchesTheF32ReferenceToF32Tolerance() {
-        Agreement a = teacherForced(f32Folder, Fixtures.reference("tiny-F32"), 0);
+        TeacherForcing.Agreement a = TeacherForcing.against(f32Folder, Fixtures.reference("tiny-F32"), 0);
         a.print("tiny-hf as F32 vs llama.cpp tiny-F32");
         assertTrue(a.median() <= 1e-4, "median |d logprob| " + a.median());
         assertTrue(a.max() <= 5e-3, "max |d logprob| " + a.max());
@@ -109,48 +109,6 @@ class HfFolderMatchesLlamaCpp {
             int[] prompt = gguf.tokenizePrompt("Hello world <|eot_id|>");
             assertArrayEquals(prompt, hf.tokenizePrompt("Hello world <|eot_id|>"), "same tokens as the GGUF");
         }
-    }
-
-    record Agreement(double median, double max, int steps) {
-        void print(String what) {
-            System.out.printf("%-40s steps %3d  |d logprob| median %.2e  max %.2e%n", what, steps, median, max);
-        }
-    }
-
-    /**
-     * Feeds llama.cpp's tokens and compares the log-softmax of its top-10 per step; the argmax must equal
-     * llama.cpp's wherever its recorded margin exceeds {@code argmaxMargin}.
-     */
-    static Agreement teacherForced(Path folder, JsonNode ref, double argmaxMargin) {
-        List<Double> deltas = new ArrayList<>();
-        int steps = 0;
-        try (LlamaModel model = LlamaModel.load(folder, LoadOptions.defaults().withThreads(2))) {
-            for (JsonNode result : ref.get("results")) {
-                int[] prompt = Fixtures.ints(result.get("prompt_tokens"));
-                int[] output = Fixtures.ints(result.get("output_tokens"));
-                try (Session session = model.newSession()) {
-                    float[] logits = session.evaluate(prompt, 0);
-                    for (int step = 0; step < output.length; step++) {
-                        JsonNode recorded = result.get("steps").get(step);
-                        double logSumExp = Session.logSumExp(logits);
-                        for (JsonNode top : recorded.get("top")) {
-                            deltas.add(Math.abs(logits[top.get("id").asInt()] - logSumExp - top.get("logprob").asDouble()));
-                        }
-                        double margin = recorded.get("margin_top1_top2").asDouble();
-                        if (margin > argmaxMargin) {
-                            assertEquals(recorded.get("token").asInt(), LogitsMatchLlamaCpp.argmax(logits),
-                                    result.get("name") + " step " + step + ": argmax differs where llama.cpp's margin is " + margin);
-                        }
-                        steps++;
-                        if (step + 1 < output.length) {
-                            logits = session.evaluate(new int[] {output[step]}, prompt.length + step);
-                        }
-                    }
-                }
-            }
-        }
-        double[] d = deltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Agreement(d[d.length / 2], d[d.length - 1], steps);
     }
 
     static void assertGreedyTokensEqual(Path folder) {

@@ -1,12 +1,9 @@
 package io.llama4j;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,38 +33,10 @@ class LogitsMatchLlamaCpp {
     @MethodSource("references")
     void teacherForcedLogProbabilitiesAgree(String name, Path modelFile, JsonNode ref) {
         boolean f32 = name.endsWith("-F32");
-        List<Double> deltas = new ArrayList<>();
-        int steps = 0;
-        try (LlamaModel model = LlamaModel.load(modelFile, LoadOptions.defaults().withThreads(2))) {
-            for (JsonNode result : ref.get("results")) {
-                int[] prompt = Fixtures.ints(result.get("prompt_tokens"));
-                int[] output = Fixtures.ints(result.get("output_tokens"));
-                try (Session session = model.newSession()) {
-                    float[] logits = session.evaluate(prompt, 0);
-                    for (int step = 0; step < output.length; step++) {
-                        JsonNode recorded = result.get("steps").get(step);
-                        double logSumExp = Session.logSumExp(logits);
-                        for (JsonNode top : recorded.get("top")) {
-                            double ours = logits[top.get("id").asInt()] - logSumExp;
-                            deltas.add(Math.abs(ours - top.get("logprob").asDouble()));
-                        }
-                        double margin = recorded.get("margin_top1_top2").asDouble();
-                        if (f32 || margin > 0.5) {
-                            assertEquals(recorded.get("token").asInt(), argmax(logits), name + " " + result.get("name")
-                                    + " step " + step + ": argmax differs where llama.cpp's margin is " + margin);
-                        }
-                        steps++;
-                        if (step + 1 < output.length) {
-                            logits = session.evaluate(new int[] {output[step]}, prompt.length + step);
-                        }
-                    }
-                }
-            }
-        }
-        double[] d = deltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = d[d.length / 2];
-        double max = d[d.length - 1];
-        System.out.printf("%-14s steps %3d  |d logprob| median %.2e  max %.2e%n", name, steps, median, max);
+        TeacherForcing.Agreement a = TeacherForcing.against(modelFile, ref, f32 ? 0 : 0.5);
+        a.print(name);
+        double median = a.median();
+        double max = a.max();
         if (f32) {
             assertTrue(median <= 1e-4, name + ": median |d logprob| " + median + " > 1e-4");
             assertTrue(max <= 5e-3, name + ": max |d logprob| " + max + " > 5e-3");

@@ -52,22 +52,7 @@ final class GenerateCommand {
             throw new UsageException("generate: --top-logits must be >= 0");
         }
         // With no sampling flag, the model's own recommendation (generation_config.json) is used once loaded.
-        boolean samplingGiven = flags.has("--temperature") || flags.has("--top-k") || flags.has("--top-p")
-                || flags.has("--min-p") || flags.has("--repeat-penalty");
-        Sampler sampler = null;
-        if (samplingGiven) {
-            try {
-                sampler = Sampler.builder()
-                        .temperature(flags.real("--temperature", 0.8f))
-                        .topK(flags.integer("--top-k", 40))
-                        .topP(flags.real("--top-p", 0.95f))
-                        .minP(flags.real("--min-p", 0.05f))
-                        .repeatPenalty(flags.real("--repeat-penalty", 1f))
-                        .build();
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("generate: " + e.getMessage());
-            }
-        }
+        Sampler sampler = SamplingFlags.sampler("generate", flags);
         GenerationOptions.Builder options = GenerationOptions.builder()
                 .maxTokens(maxTokens)
                 .seed(flags.longValue("--seed", System.nanoTime()))

@@ -1,0 +1,86 @@
+package io.llama4j.examples.spring;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llama4j.Generation;
+import io.llama4j.GenerationOptions;
+import io.llama4j.StopReason;
+import io.llama4j.tokenizer.ChatMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * OpenAI's {@code POST /v1/chat/completions}, so that OpenAI clients (their SDKs, LangChain, curl scripts)
+ * work against a local Llama model by changing only the base URL. The messages are rendered with the Llama
+ * 3.1 chat template; {@code "stream": true} answers with {@code data:} chunks ending in {@code data: [DONE]}.
+ * Every request is a conversation of its own: its history is the messages it sends.
+ */
+@RestController
+class ChatCompletionsController {
+    private final Sessions sessions;
+    private final ObjectMapper json;
+    private final String modelName;
+
+    ChatCompletionsController(Sessions sessions, ObjectMapper json, LlamaProperties properties) {
+        this.sessions = sessions;
+        this.json = json;
+        this.modelName = ModelName.of(properties);
+    }
+
+    // One return type for both answers: Spring picks the streaming handler by the declared body type.
+    @PostMapping("/v1/chat/completions")
+    ResponseEntity<StreamingResponseBody> complete(@RequestBody ChatCompletionRequest request)
+            throws JsonProcessingException {
+        // Everything that can be refused is checked here, while a 400 can still be sent.
+        if (request.n() != null && request.n() != 1) {
+            throw new IllegalArgumentException("only n = 1 is supported");
+        }
+        List<ChatMessage> messages = OpenAiMessages.toChat(request.messages());
+        GenerationOptions options = request.settings().toOptions(sessions.model());
+        String id = "chatcmpl-" + UUID.randomUUID();
+        long created = Instant.now().getEpochSecond();
+        if (request.stream()) {
+            StreamingResponseBody body = out -> stream(new EventStream(out, json), id, created, messages, options,
+                    request.includeUsage());
+            return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body);
+        }
+        Generation g = sessions.use(session -> session.chat(messages, options, piece -> { }).generation());
+        ChatCompletion.Choice choice = new ChatCompletion.Choice(0,
+                new ChatCompletion.Message("assistant", g.text()), finishReason(g.stopReason()));
+        byte[] completion = json.writeValueAsBytes(new ChatCompletion(id, created, modelName, choice, usage(g)));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(completion));
+    }
+
+    private void stream(EventStream events, String id, long created, List<ChatMessage> messages,
+                        GenerationOptions options, boolean includeUsage) {
+        events.send(ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta("assistant", ""), null));
+        Generation g = sessions.use(session -> session.chat(messages, options, piece -> events.send(
+                ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta(null, piece), null)))
+                .generation());
+        events.send(ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta(null, null),
+                finishReason(g.stopReason())));
+        if (includeUsage) {
+            events.send(ChatCompletionChunk.usage(id, created, modelName, usage(g)));
+        }
+        events.sendRaw(null, "[DONE]");
+    }
+
+    /** OpenAI's two reasons: "length" when a limit cut the answer short, "stop" when it ended by itself. */
+    static String finishReason(StopReason reason) {
+        return switch (reason) {
+            case MAX_TOKENS, CONTEXT_FULL -> "length";
+            case END_OF_GENERATION, STOP_TOKEN, STOP_STRING, CANCELLED -> "stop";
+        };
+    }
+
+    private static ChatCompletion.Usage usage(Generation g) {
+        return new ChatCompletion.Usage(g.promptIds().length, g.ids().length);
+    }
+}

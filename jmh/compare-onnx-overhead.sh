@@ -5,11 +5,13 @@
 #   jmh/compare-onnx-overhead.sh [ROUNDS]     (default 3; SKIP_BUILD=1 reuses the benchmark jar)
 #
 # Env: MODEL (ONNX folder, default shared/data/models-onnx/tiny), THREADS (ORT intra-op threads, comma
-# list, default 1,2), WARMUP / ITERATIONS (1-second iterations per variant per round, default 3 / 10).
-# Method: each round is one JMH fork running both variants in the same JVM, one after the other, many
-# short iterations each; the score of a variant is the median of all its measured iterations over all
-# rounds (ms per decode token). The script prints the ratio of medians, the per-round ratios (to show the
-# spread) and the load average before and after each round: the numbers are only as quiet as the machine.
+# list, default 1,2), WARMUP / ITERATIONS (1-second JMH iterations per round, default 3 / 10).
+# Method: OnnxOverheadBenchmark.paired, one JMH fork per round: every invocation runs 32 decode steps of
+# each variant back to back in the same JVM (order alternating), each block timed on its own, so that load
+# drift on a shared machine hits both alike. The score of a variant is the median over all measured
+# invocations of all rounds (ms per decode token); the script prints the ratio of those medians, the median
+# of the per-invocation ratios, the quartiles, and the load average before and after each round: the
+# numbers are only as quiet as the machine.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,33 +33,29 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 for (( round = 0; round < ROUNDS; round++ )); do
   echo "round $(( round + 1 ))/$ROUNDS   load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.log"
-  "$JAVA" -jar "$JAR" 'OnnxOverheadBenchmark' -f 1 -wi "$WARMUP" -i "$ITERATIONS" \
-    -p model="$MODEL" -p threads="$THREADS" -rf json -rff "$OUT/round$round.json" > "$OUT/round$round.log" 2>&1 \
+  "$JAVA" -jar "$JAR" 'OnnxOverheadBenchmark\.paired$' -f 1 -wi "$WARMUP" -i "$ITERATIONS" \
+    -p model="$MODEL" -p threads="$THREADS" -jvmArgsAppend "-Dllama4j.pairs=$OUT/pairs.txt" \
+    > "$OUT/round$round.log" 2>&1 \
     || { echo "benchmark failed, see $OUT/round$round.log"; tail -20 "$OUT/round$round.log"; exit 1; }
   echo "              load after:  $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.log"
 done
 
-python3 - "$OUT" <<'PY'
-import glob, json, statistics, sys
-runs = {}   # (threads, variant) -> [ms/token per iteration]
-rounds = {} # (threads, round) -> {variant: median}
-for path in sorted(glob.glob(sys.argv[1] + "/round*.json")):
-    r = path.rsplit("round", 1)[1].split(".")[0]
-    for result in json.load(open(path)):
-        variant = result["benchmark"].rsplit(".", 1)[1]
-        threads = result["params"]["threads"]
-        its = [x for fork in result["primaryMetric"]["rawData"] for x in fork]
-        runs.setdefault((threads, variant), []).extend(its)
-        rounds.setdefault((threads, r), {})[variant] = statistics.median(its)
+python3 - "$OUT/pairs.txt" <<'PY'
+import statistics, sys
+pairs = {}
+for line in open(sys.argv[1]):
+    threads, bare, ours = line.split()
+    pairs.setdefault(int(threads), []).append((float(bare), float(ours)))
 print()
-print(f"{'threads':>7} {'variant':10} {'median ms/token':>16} {'p25':>7} {'p75':>7} {'n':>4}")
-for (threads, variant), its in sorted(runs.items()):
-    q = statistics.quantiles(its, n=4)
-    print(f"{threads:>7} {variant:10} {statistics.median(its):16.3f} {q[0]:7.3f} {q[2]:7.3f} {len(its):4}")
-for threads in sorted({t for t, _ in runs}):
-    bare = statistics.median(runs[(threads, "bareOrt")])
-    ours = statistics.median(runs[(threads, "executor")])
-    per_round = [v["executor"] / v["bareOrt"] for (t, _), v in sorted(rounds.items()) if t == threads]
-    print(f"threads={threads}: executor / bare ORT = {ours / bare:.3f} (overhead {100 * (ours / bare - 1):+.1f}%, "
-          f"{ours - bare:+.3f} ms/token); per round: " + ", ".join(f"{x:.3f}" for x in per_round))
+for threads, ps in sorted(pairs.items()):
+    bare = [b for b, _ in ps]
+    ours = [o for _, o in ps]
+    ratios = [o / b for b, o in ps]
+    qb, qo, qr = (statistics.quantiles(x, n=4) for x in (bare, ours, ratios))
+    mb, mo = statistics.median(bare), statistics.median(ours)
+    print(f"threads={threads}, {len(ps)} paired invocations of 32 decode steps each")
+    print(f"  bare ORT loop : median {mb:.3f} ms/token (p25 {qb[0]:.3f}, p75 {qb[2]:.3f})")
+    print(f"  llama4j onnx  : median {mo:.3f} ms/token (p25 {qo[0]:.3f}, p75 {qo[2]:.3f})")
+    print(f"  ratio of medians executor/bare = {mo / mb:.3f} (overhead {100 * (mo / mb - 1):+.1f}%, {mo - mb:+.3f} ms/token)")
+    print(f"  median of per-invocation ratios = {statistics.median(ratios):.3f} (p25 {qr[0]:.3f}, p75 {qr[2]:.3f})")
 PY

@@ -18,6 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +44,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Per-token cost of llama-onnx's executor ({@code OnnxExecutorProvider} → {@link InferenceState#forward})
@@ -55,7 +60,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>One invocation = {@link #STEPS} decode steps after an 8-token prompt; the prompt is fed in a per-invocation
  * setup (not timed), so the score is the mean time of a decode step at positions 8..8+STEPS-1, in ms/token.
- * {@code jmh/compare-onnx-overhead.sh} runs both in one fork, several rounds, and prints the ratio of medians.
+ *
+ * <p>{@code bareOrt} and {@code executor} are plain JMH scores, but JMH runs them one after the other, so on a
+ * machine whose load drifts they see different conditions. {@code paired} runs both in every invocation,
+ * back to back (the order alternating), times each block of {@link #STEPS} steps with {@code nanoTime}, and
+ * with {@code -Dllama4j.pairs=FILE} appends one line per measured invocation: threads, bare ms/token,
+ * executor ms/token. {@code jmh/compare-onnx-overhead.sh} runs that over several forks and prints the medians
+ * and their ratio.
  *
  * <pre>java -jar jmh/target/llama4j-benchmarks.jar OnnxOverhead -p model=../shared/data/models-onnx/tiny</pre>
  */
@@ -153,8 +164,48 @@ public class OnnxOverheadBenchmark {
         }
     }
 
+    private boolean measuring;
+    private long invocations;
+    private final StringBuilder pairs = new StringBuilder();
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        measuring = params.getType() == IterationType.MEASUREMENT;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * STEPS)
+    public void paired(Blackhole bh) throws OrtException {
+        boolean bareFirst = (invocations++ & 1) == 0;
+        long bareNanos = 0;
+        long executorNanos = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            long start = System.nanoTime();
+            if (bareFirst == (pass == 0)) {
+                bareOrt(bh);
+                bareNanos = System.nanoTime() - start;
+            } else {
+                executor(bh);
+                executorNanos = System.nanoTime() - start;
+            }
+        }
+        if (measuring) {
+            pairs.append(threads).append(' ').append(bareNanos / 1e6 / STEPS).append(' ')
+                    .append(executorNanos / 1e6 / STEPS).append('\n');
+        }
+    }
+
     @TearDown(Level.Trial)
     public void close() throws OrtException {
+        String file = System.getProperty("llama4j.pairs");
+        if (file != null && !pairs.isEmpty()) {
+            try {
+                Files.writeString(Path.of(file), pairs, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         state.close();
         executor.close();
         opened.close();

@@ -64,8 +64,8 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>{@code bareOrt} and {@code executor} are plain JMH scores, but JMH runs them one after the other, so on a
  * machine whose load drifts they see different conditions. {@code paired} runs both in every invocation,
  * back to back (the order alternating), times each block of {@link #STEPS} steps with {@code nanoTime}, and
- * with {@code -Dllama4j.pairs=FILE} appends one line per measured invocation: threads, bare ms/token,
- * executor ms/token. {@code jmh/compare-onnx-overhead.sh} runs that over several forks and prints the medians
+ * with {@code -Dllama4j.pairs=FILE} appends one line per measured invocation: threads, bare and executor
+ * ms/token of wall time, then of the benchmark thread's CPU time (all of the work when {@code threads=1}). {@code jmh/compare-onnx-overhead.sh} runs that over several forks and prints the medians
  * and their ratio.
  *
  * <pre>java -jar jmh/target/llama4j-benchmarks.jar OnnxOverhead -p model=../shared/data/models-onnx/tiny</pre>
@@ -99,12 +99,19 @@ public class OnnxOverheadBenchmark {
     @Setup(Level.Trial)
     public void open() throws OrtException {
         Path folder = Path.of(model);
+        // -Dllama4j.bareSessionFirst=true opens the bare loop's session first: a control for session placement.
+        if (Boolean.getBoolean("llama4j.bareSessionFirst")) {
+            bare = new Bare(OrtEnvironment.getEnvironment(), folder.resolve("model.onnx"), threads,
+                    PROMPT.length + STEPS + 8);
+        }
         opened = new OnnxFolderFormat().open(folder);
         executor = new OnnxExecutorProvider().open(opened.source(),
                 new ExecutorOptions(threads, Map.of("onnx.provider", "cpu")));
         state = executor.newState(PROMPT.length + STEPS + 8);
-        bare = new Bare(OrtEnvironment.getEnvironment(), folder.resolve("model.onnx"), threads,
-                PROMPT.length + STEPS + 8);
+        if (bare == null) {
+            bare = new Bare(OrtEnvironment.getEnvironment(), folder.resolve("model.onnx"), threads,
+                    PROMPT.length + STEPS + 8);
+        }
         int vocabulary = opened.source().spec().vocabularySize();
         decodeTokens = new int[STEPS];
         for (int i = 0; i < STEPS; i++) {
@@ -164,6 +171,11 @@ public class OnnxOverheadBenchmark {
         }
     }
 
+    /**
+     * CPU time of the benchmark thread: with {@code threads=1} ORT runs the graph on the calling thread, so this
+     * counts all the work of a step and none of the time the thread waited for a CPU on a busy machine.
+     */
+    private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private boolean measuring;
     private long invocations;
     private final StringBuilder pairs = new StringBuilder();
@@ -179,19 +191,25 @@ public class OnnxOverheadBenchmark {
         boolean bareFirst = (invocations++ & 1) == 0;
         long bareNanos = 0;
         long executorNanos = 0;
+        long bareCpu = 0;
+        long executorCpu = 0;
         for (int pass = 0; pass < 2; pass++) {
+            long cpu = THREAD_CPU.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             if (bareFirst == (pass == 0)) {
                 bareOrt(bh);
                 bareNanos = System.nanoTime() - start;
+                bareCpu = THREAD_CPU.getCurrentThreadCpuTime() - cpu;
             } else {
                 executor(bh);
                 executorNanos = System.nanoTime() - start;
+                executorCpu = THREAD_CPU.getCurrentThreadCpuTime() - cpu;
             }
         }
         if (measuring) {
             pairs.append(threads).append(' ').append(bareNanos / 1e6 / STEPS).append(' ')
-                    .append(executorNanos / 1e6 / STEPS).append('\n');
+                    .append(executorNanos / 1e6 / STEPS).append(' ').append(bareCpu / 1e6 / STEPS).append(' ')
+                    .append(executorCpu / 1e6 / STEPS).append('\n');
         }
     }
 

@@ -26,11 +26,16 @@ final class GrowingKvCache implements KvCache {
     private Arena own;
     private final Map<String, OnnxTensor> ownPast = new HashMap<>();
     private OrtSession.Result held;
+    /** The present outputs, the same set every run. */
+    private final Set<String> requested;
     private int length;
 
     GrowingKvCache(OrtEnvironment env, GraphLayout layout) {
         this.env = env;
         this.layout = layout;
+        Set<String> names = new LinkedHashSet<>(layout.presentKeys());
+        names.addAll(layout.presentValues());
+        this.requested = java.util.Collections.unmodifiableSet(names);
         reset();
     }
 
@@ -93,9 +98,7 @@ final class GrowingKvCache implements KvCache {
 
     @Override
     public Set<String> requestedOutputs() {
-        Set<String> names = new LinkedHashSet<>(layout.presentKeys());
-        names.addAll(layout.presentValues());
-        return names;
+        return requested;
     }
 
     @Override

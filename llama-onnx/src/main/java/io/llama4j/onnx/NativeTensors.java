@@ -45,19 +45,21 @@ final class NativeTensors {
         return wrap(env, allocate(arena, elements(shape) * bytesPerElement(type)), type, shape);
     }
 
-    /** An integer tensor (int64 or int32, whichever the graph declares) holding {@code values}. */
-    static OnnxTensor integers(OrtEnvironment env, Arena arena, OnnxJavaType type, long[] values, long... shape) {
-        ByteBuffer buffer = allocate(arena, values.length * bytesPerElement(type));
-        for (long v : values) {
-            if (type == OnnxJavaType.INT64) {
-                buffer.putLong(v);
-            } else if (type == OnnxJavaType.INT32) {
-                buffer.putInt(Math.toIntExact(v));
-            } else {
-                throw new LlamaException("integer input of type " + type);
-            }
+    /** Writes {@code value} as element {@code index} of an integer buffer of {@code type} (int64 or int32). */
+    static void put(ByteBuffer buffer, OnnxJavaType type, int index, long value) {
+        if (type == OnnxJavaType.INT64) {
+            buffer.putLong(index * 8, value);
+        } else if (type == OnnxJavaType.INT32) {
+            buffer.putInt(index * 4, Math.toIntExact(value));
+        } else {
+            throw new LlamaException("integer input of type " + type);
         }
-        return wrap(env, buffer.rewind(), type, shape);
+    }
+
+    /** A tensor over the first elements of {@code buffer} (no copy; the buffer must outlive the tensor). */
+    static OnnxTensor prefix(OrtEnvironment env, ByteBuffer buffer, OnnxJavaType type, long... shape) {
+        int bytes = Math.toIntExact(elements(shape) * bytesPerElement(type));
+        return wrap(env, buffer.slice(0, bytes).order(ByteOrder.nativeOrder()), type, shape);
     }
 
     static OnnxTensor wrap(OrtEnvironment env, ByteBuffer buffer, OnnxJavaType type, long... shape) {

@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * One sequence on an ONNX decoder graph. Each step feeds the new tokens, an all-ones attention mask over
  * every position so far, their positions, and the KV cache; it reads back only the last position's logits.
- * Everything a step allocates lives in a confined arena closed when the step ends, and every ORT tensor
- * and result is closed, so thousands of steps hold no more native memory than one.
+ * The inputs are written into native buffers the state owns (a decode step allocates no native memory); a
+ * multi-row logits output lives in a confined arena closed when the step ends, and every ORT tensor and
+ * result is closed, so thousands of steps hold no more native memory than one.
  */
 final class OnnxInferenceState implements InferenceState {
     /**
@@ -42,6 +43,14 @@ final class OnnxInferenceState implements InferenceState {
     private final Arena stateMemory = Arena.ofShared();
     private final OnnxTensor decodeLogits;
     private final ByteBuffer decodeLogitsBuffer;
+    /**
+     * Inputs written in place each step and wrapped by prefix (ORT wraps a direct buffer without copying):
+     * {@code contextLength} ones for the attention mask, filled once, and room for the ids and positions of
+     * the longest run. A decode step allocates no native memory and fills no mask.
+     */
+    private final ByteBuffer maskOnes;
+    private final ByteBuffer idsBuffer;
+    private final ByteBuffer positionsBuffer;
 
     OnnxInferenceState(OrtEnvironment env, OrtSession session, GraphLayout layout, int vocabularySize, int contextLength,
             int chunk) {
@@ -57,6 +66,14 @@ final class OnnxInferenceState implements InferenceState {
         this.cache = layout.sharedBuffer() ? new SharedKvCache(env, layout, contextLength) : new GrowingKvCache(env, layout);
         this.decodeLogitsBuffer = NativeTensors.allocate(stateMemory, vocabularySize * NativeTensors.bytesPerElement(layout.logitsType()));
         this.decodeLogits = NativeTensors.wrap(env, decodeLogitsBuffer, layout.logitsType(), 1, 1, vocabularySize);
+        int longestRun = layout.logitsLength() > 0 ? contextLength : Math.min(chunk, contextLength);
+        this.maskOnes = NativeTensors.allocate(stateMemory, contextLength * NativeTensors.bytesPerElement(layout.attentionMaskType()));
+        for (int i = 0; i < contextLength; i++) {
+            NativeTensors.put(maskOnes, layout.attentionMaskType(), i, 1);
+        }
+        this.idsBuffer = NativeTensors.allocate(stateMemory, longestRun * NativeTensors.bytesPerElement(layout.inputIdsType()));
+        this.positionsBuffer = layout.positionIds() == null ? null
+                : NativeTensors.allocate(stateMemory, longestRun * NativeTensors.bytesPerElement(layout.positionIdsType()));
     }
 
     @Override
@@ -93,27 +110,31 @@ final class OnnxInferenceState implements InferenceState {
     private float[] step(int[] tokens, int position) {
         int n = tokens.length;
         int total = position + n;
-        List<OnnxTensor> created = new ArrayList<>();
-        try (Arena step = Arena.ofConfined()) {
+        List<OnnxTensor> created = new ArrayList<>(4);
+        Arena rowsMemory = null;
+        try {
             Map<String, OnnxTensorLike> inputs = new HashMap<>();
-            long[] ids = new long[n];
-            long[] positions = new long[n];
             for (int i = 0; i < n; i++) {
-                ids[i] = tokens[i];
-                positions[i] = position + i;
+                NativeTensors.put(idsBuffer, layout.inputIdsType(), i, tokens[i]);
             }
-            inputs.put(layout.inputIds(), keep(created, NativeTensors.integers(env, step, layout.inputIdsType(), ids, 1, n)));
-            long[] mask = new long[total];
-            java.util.Arrays.fill(mask, 1);
-            inputs.put(layout.attentionMask(), keep(created, NativeTensors.integers(env, step, layout.attentionMaskType(), mask, 1, total)));
+            inputs.put(layout.inputIds(), keep(created, NativeTensors.prefix(env, idsBuffer, layout.inputIdsType(), 1, n)));
+            inputs.put(layout.attentionMask(), keep(created, NativeTensors.prefix(env, maskOnes, layout.attentionMaskType(), 1, total)));
             if (layout.positionIds() != null) {
-                inputs.put(layout.positionIds(), keep(created, NativeTensors.integers(env, step, layout.positionIdsType(), positions, 1, n)));
+                for (int i = 0; i < n; i++) {
+                    NativeTensors.put(positionsBuffer, layout.positionIdsType(), i, position + i);
+                }
+                inputs.put(layout.positionIds(), keep(created, NativeTensors.prefix(env, positionsBuffer, layout.positionIdsType(), 1, n)));
             }
             cache.addPast(inputs);
 
             long rows = layout.logitsLength() > 0 ? layout.logitsLength() : n;
-            OnnxTensor logits = rows == 1 ? decodeLogits
-                    : keep(created, NativeTensors.empty(env, step, layout.logitsType(), 1, rows, vocabularySize));
+            OnnxTensor logits;
+            if (rows == 1) {
+                logits = decodeLogits;
+            } else {
+                rowsMemory = Arena.ofConfined();
+                logits = keep(created, NativeTensors.empty(env, rowsMemory, layout.logitsType(), 1, rows, vocabularySize));
+            }
             Map<String, OnnxValue> pinned = new HashMap<>();
             pinned.put(layout.logits(), logits);
             cache.addPinnedOutputs(pinned);
@@ -126,6 +147,9 @@ final class OnnxInferenceState implements InferenceState {
                     + e.getMessage(), e);
         } finally {
             created.forEach(OnnxTensor::close);
+            if (rowsMemory != null) {
+                rowsMemory.close();
+            }
         }
     }
 

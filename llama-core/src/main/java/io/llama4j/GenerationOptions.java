@@ -14,7 +14,8 @@ import java.util.List;
  *         .build();
  * }</pre>
  *
- * @param maxTokens    the most tokens to generate
+ * @param maxTokens    the most tokens to generate; 0 generates none (the prompt is not even evaluated), and a
+ *                     negative count is refused
  * @param sampler      picks each token
  * @param seed         seeds the sampler's random draws; the same seed gives the same output
  * @param topLogits    report this many highest logits per step in {@link Generation#topLogits()} (0 = none)

@@ -38,6 +38,8 @@ public final class LlamaModel implements AutoCloseable {
     private final boolean addsBos;
     private final Executor executor;
     private final String executorName;
+    /** Set once by {@link #close()}; sessions check it so that work on an unmapped model fails cleanly. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LlamaModel(OpenedModel opened, Executor executor, String executorName) {
         this.opened = opened;
@@ -196,6 +198,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** A session set up by {@code options}. */
     public Session newSession(SessionOptions options) {
+        requireOpen();
         int length = options.contextLength() == 0 ? defaultContextLength() : options.contextLength();
         return new Session(this, executor.newState(Math.min(length, spec.contextLength())), options.contextShiftKeep());
     }
@@ -223,9 +226,42 @@ public final class LlamaModel implements AutoCloseable {
         return (int) Math.min(spec.contextLength(), rounded);
     }
 
-    /** Releases the executor and unmaps the files; sessions of this model must not be used afterwards. */
+    /**
+     * Scans the weights for NaN and infinite values (every element of F32, F16 and BF16 tensors, the block
+     * scales of Q8_0, Q4_0, Q4_K, Q5_K and Q6_K ones), which loading does not do because it would read the
+     * whole file. Does nothing for formats whose executor reads the files itself (ONNX).
+     *
+     * @throws ModelFormatException naming the first tensor that holds a non-finite value, and where
+     */
+    public void validateWeights() {
+        requireOpen();
+        var weights = opened.source().weights();
+        if (weights != null) {
+            io.llama4j.format.WeightCheck.requireFinite(opened.source().location(), weights);
+        }
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    void requireOpen() {
+        if (closed.get()) {
+            throw new ModelClosedException(opened.source().location() + " has been closed");
+        }
+    }
+
+    /**
+     * Releases the executor and unmaps the files. Sessions generating on other threads at that moment end
+     * with a {@link ModelClosedException} (never a crash: the mapping is released only once no thread reads
+     * it), as does any later use of this model or its sessions. Closing again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             executor.close();
         } finally {

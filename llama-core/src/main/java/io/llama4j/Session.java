@@ -55,6 +55,16 @@ public final class Session implements AutoCloseable {
     /**
      * Generates a continuation of {@code prompt}, handing each piece of text to {@code listener} as soon as it
      * is complete (a piece never ends inside a UTF-8 character).
+     *
+     * <p>Prompts at the edges: a Java string cannot hold invalid UTF-8 (decoding bytes replaces them with
+     * U+FFFD), and a lone surrogate in it is tokenized as U+FFFD too; an empty prompt is just the
+     * begin-of-text token. {@link GenerationOptions#maxTokens()} 0 evaluates nothing and returns an empty
+     * generation that stopped with {@link StopReason#MAX_TOKENS}; a negative count is refused when the
+     * options are built. A session with a context of 1 holds a one-token prompt, generates one token and
+     * stops with {@link StopReason#CONTEXT_FULL}.
+     *
+     * @throws ContextOverflowException if the tokenized prompt is longer than the session's context
+     * @throws ModelClosedException     if the model is closed before or during the generation
      */
     public Generation generate(String prompt, GenerationOptions options, Consumer<String> listener) {
         return generate(model.tokenizePrompt(prompt), options, listener);
@@ -66,6 +76,8 @@ public final class Session implements AutoCloseable {
      * ({@link Generation#reusedPromptTokens()}).
      *
      * @throws ContextOverflowException if the prompt is longer than the session's context
+     * @throws IllegalArgumentException  if the prompt is empty or holds an id outside the vocabulary
+     * @throws ModelClosedException      if the model is closed before or during the generation
      */
     public Generation generate(int[] promptIds, GenerationOptions options, Consumer<String> listener) {
         return begin(promptIds, options).drain(listener);
@@ -260,8 +272,21 @@ public final class Session implements AutoCloseable {
             throw new IllegalArgumentException("position " + position + " leaves a gap after the "
                     + context.size() + " cached tokens");
         }
+        model.requireOpen();
         context.truncate(position);
-        float[] logits = state.forward(tokens, position);
+        float[] logits;
+        try {
+            logits = state.forward(tokens, position);
+        } catch (RuntimeException e) {
+            // Closing the model unmaps the weights (FFM then throws IllegalStateException in whichever
+            // thread reads them) and stops the kernel's workers (rejected or cancelled tasks): all of which
+            // mean one thing to the caller.
+            if (model.isClosed()) {
+                context.truncate(position);
+                throw new ModelClosedException("the model was closed while this session was generating", e);
+            }
+            throw e;
+        }
         context.addAll(tokens, 0, tokens.length);
         return logits;
     }

@@ -30,6 +30,9 @@ final class LlamaExecutor implements Executor {
         int dim = spec.dim();
         int qDim = spec.heads() * spec.headDim();
         this.embedding = matrix(source, "token_embd.weight", spec.vocabularySize(), dim);
+        // The last layer's tensors must exist before the layer count sizes anything: a corrupt count of
+        // two billion would otherwise allocate the array before the first missing tensor is noticed.
+        tensor(source, "blk." + (spec.layers() - 1) + ".attn_norm.weight");
         this.layers = new LayerWeights[spec.layers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "blk." + l + ".";

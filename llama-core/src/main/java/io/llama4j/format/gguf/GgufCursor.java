@@ -20,6 +20,13 @@ final class GgufCursor {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * The longest string read (64 MiB). Real keys are short and the longest values (chat templates) are
+     * kilobytes; the limit keeps a corrupt length in a multi-gigabyte file from allocating gigabytes, and
+     * below the largest Java array.
+     */
+    static final long MAX_STRING_BYTES = 1L << 26;
+
     private final Path file;
     private final MemorySegment segment;
     private final long size;
@@ -113,6 +120,10 @@ final class GgufCursor {
         if (length > remaining()) {
             throw new ModelFormatException(file, "truncated: " + what + " claims " + length
                     + " bytes at offset " + position + " but only " + remaining() + " remain (reading " + context + ")");
+        }
+        if (length > MAX_STRING_BYTES) {
+            throw new ModelFormatException(file, what + " claims " + length + " bytes at offset " + position
+                    + ", more than the " + MAX_STRING_BYTES + " llama4j reads (reading " + context + ")");
         }
         long at = take(length, what);
         byte[] bytes = segment.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE);

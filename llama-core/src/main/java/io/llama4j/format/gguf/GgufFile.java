@@ -77,8 +77,6 @@ public final class GgufFile implements ModelWeights, AutoCloseable {
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        io.llama4j.format.ArenaRelease.close(arena);
     }
 }

@@ -30,6 +30,12 @@ final class GgufReader {
     private static final int MAX_DIMS = 4;
     /** Arrays nest (an array of arrays); deeper nesting than this is not a real file. */
     private static final int MAX_ARRAY_DEPTH = 8;
+    /**
+     * The longest metadata array read. Real files hold at most a few hundred thousand entries (a vocabulary,
+     * its merges); the limit keeps a corrupt count in a multi-gigabyte file from boxing billions of values
+     * into the heap, and keeps every count within what a Java list can index.
+     */
+    static final long MAX_ARRAY_LENGTH = 1L << 24;
 
     private GgufReader() {
     }
@@ -172,7 +178,9 @@ final class GgufReader {
             throw new ModelFormatException(path, "truncated: the tensor data section should start at offset "
                     + dataStart + " but the file ends at " + whole.byteSize());
         }
-        long dataSize = Math.max(0, whole.byteSize() - dataStart);
+        // A file without tensors may end before the padding that would precede the (empty) data section.
+        dataStart = Math.min(dataStart, whole.byteSize());
+        long dataSize = whole.byteSize() - dataStart;
         for (GgufTensorInfo info : infos.values()) {
             if (info.offset() > dataSize || info.size() > dataSize - info.offset()) {
                 throw new ModelFormatException(path, "tensor " + info.name() + " (" + info.type() + ", "
@@ -237,7 +245,12 @@ final class GgufReader {
         if (count > in.remaining() / type.minBytes) {
             throw in.error("array of " + count + " " + type + " values is larger than the rest of the file");
         }
-        List<Object> list = new ArrayList<>((int) count);
+        if (count > MAX_ARRAY_LENGTH) {
+            throw in.error("array of " + count + " " + type + " values is longer than the " + MAX_ARRAY_LENGTH
+                    + " values llama4j reads");
+        }
+        // Grown as values are read rather than sized from the count, which is not yet known to be honest.
+        List<Object> list = new ArrayList<>((int) Math.min(count, 1024));
         for (long i = 0; i < count; i++) {
             list.add(readValue(in, type, depth + 1));
         }

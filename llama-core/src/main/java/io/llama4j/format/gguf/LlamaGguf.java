@@ -56,6 +56,18 @@ public final class LlamaGguf {
 
         Tensor embedding = file.find("token_embd.weight")
                 .orElseThrow(() -> new ModelFormatException(path, "missing tensor token_embd.weight"));
+        // Sizes are checked against the tensors before anything is sized from them (the rope tables below,
+        // the executor's buffers), so a corrupt count fails here instead of allocating gigabytes.
+        if (embedding.rowLength() != dim) {
+            throw new ModelFormatException(path, "llama.embedding_length " + dim
+                    + " does not match the row length of token_embd.weight " + embedding);
+        }
+        Tensor query = file.find("blk.0.attn_q.weight")
+                .orElseThrow(() -> new ModelFormatException(path, "missing tensor blk.0.attn_q.weight"));
+        if (query.rows() != (long) heads * headDim) {
+            throw new ModelFormatException(path, heads + " heads of " + headDim
+                    + " (llama.attention.head_count, key_length) do not match blk.0.attn_q.weight " + query);
+        }
         int vocab = m.optionalCount("llama.vocab_size").orElse(Math.toIntExact(embedding.rows()));
         boolean tied = file.find("output.weight").isEmpty();
 

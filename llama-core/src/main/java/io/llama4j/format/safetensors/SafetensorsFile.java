@@ -166,8 +166,6 @@ final class SafetensorsFile implements AutoCloseable {
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        io.llama4j.format.ArenaRelease.close(arena);
     }
 }

@@ -1,0 +1,15 @@
+package io.llama4j;
+
+/**
+ * The model was closed: by {@link LlamaModel#close()} before this call, or while this session was
+ * generating on another thread. The session cannot continue; the model must be loaded again.
+ */
+public class ModelClosedException extends LlamaException {
+    public ModelClosedException(String message) {
+        super(message);
+    }
+
+    public ModelClosedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,105 @@
+package io.llama4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour {@link Session#generate(String, GenerationOptions, java.util.function.Consumer)} documents for odd prompts. */
+class PromptsAtTheEdgesHaveDefinedOutcomes {
+    private static LlamaModel model;
+
+    @BeforeAll
+    static void load() {
+        model = LlamaModel.load(Fixtures.gguf("tiny-Q8_0"), LoadOptions.defaults().withThreads(2));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void aLoneSurrogateIsTokenizedAsTheReplacementCharacter() {
+        assertArrayEquals(model.tokenizePrompt("a\uFFFDb"), model.tokenizePrompt("a\uD800b"));
+        assertArrayEquals(model.tokenizePrompt("x\uFFFD"), model.tokenizePrompt("x\uDFFF"));
+        try (Session session = model.newSession(32)) {
+            assertThat(session.generate("a\uD800b", GenerationOptions.greedy(2), p -> { }).ids()).hasSize(2);
+        }
+    }
+
+    @Test
+    void invalidUtf8BytesArriveAsReplacementCharacters() {
+        String decoded = new String(new byte[] {'a', (byte) 0xC3, 'b', (byte) 0xFF}, StandardCharsets.UTF_8);
+        assertArrayEquals(model.tokenizePrompt("a\uFFFDb\uFFFD"), model.tokenizePrompt(decoded));
+    }
+
+    @Test
+    void anEmptyPromptIsTheBeginOfTextToken() {
+        int bos = model.spec().bosToken();
+        assertThat(bos).isNotNegative();
+        assertArrayEquals(new int[] {bos}, model.tokenizePrompt(""));
+        try (Session session = model.newSession(32)) {
+            assertThat(session.generate("", GenerationOptions.greedy(1), p -> { }).ids()).hasSize(1);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> session.generate(new int[0], GenerationOptions.greedy(1), p -> { }));
+            assertThat(e.getMessage()).contains("empty");
+        }
+    }
+
+    @Test
+    void zeroMaxTokensEvaluatesNothingAndNegativeIsRefused() {
+        try (Session session = model.newSession(32)) {
+            Generation g = session.generate(new int[] {1, 2, 3}, GenerationOptions.greedy(0), p -> { });
+            assertEquals(StopReason.MAX_TOKENS, g.stopReason());
+            assertThat(g.ids()).isEmpty();
+            assertThat(g.text()).isEmpty();
+            assertThat(session.contextTokens()).as("nothing was evaluated").isEmpty();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GenerationOptions.greedy(-1));
+        assertThat(e.getMessage()).contains("maxTokens").contains("-1");
+    }
+
+    @Test
+    void aContextOfOneHoldsOneTokenAndGeneratesOne() {
+        try (Session session = model.newSession(1)) {
+            assertEquals(1, session.contextLength());
+            // Forced tokens, so that an end-of-generation token cannot end it first.
+            Generation g = session.generate(new int[] {7}, GenerationOptions.builder().forcedTokens(5, 5, 5).build(), p -> { });
+            assertEquals(StopReason.CONTEXT_FULL, g.stopReason());
+            assertThat(g.ids()).hasSize(1);
+            ContextOverflowException e = assertThrows(ContextOverflowException.class,
+                    () -> session.generate(new int[] {7, 8}, GenerationOptions.greedy(1), p -> { }));
+            assertThat(e.getMessage()).contains("2 tokens").contains("holds 1");
+        }
+        assertThrows(IllegalArgumentException.class, () -> model.newSession(0));
+    }
+
+    @Test
+    void aTokenIdOutsideTheVocabularyIsRefused() {
+        try (Session session = model.newSession(8)) {
+            int vocabulary = model.spec().vocabularySize();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> session.generate(new int[] {1, vocabulary}, GenerationOptions.greedy(1), p -> { }));
+            assertThat(e.getMessage()).contains("token id " + vocabulary);
+            assertThrows(IllegalArgumentException.class,
+                    () -> session.generate(new int[] {-1}, GenerationOptions.greedy(1), p -> { }));
+        }
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsRefusedBeforeAnythingIsEvaluated() {
+        String big = "word ".repeat(20_000);
+        try (Session session = model.newSession(64)) {
+            ContextOverflowException e = assertThrows(ContextOverflowException.class,
+                    () -> session.generate(big, GenerationOptions.greedy(1), p -> { }));
+            assertThat(e.getMessage()).contains("holds 64");
+            assertThat(session.contextTokens()).isEmpty();
+        }
+    }
+}

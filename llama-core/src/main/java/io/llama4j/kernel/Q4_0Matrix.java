@@ -14,26 +14,18 @@ final class Q4_0Matrix extends Q8_0InputMatrix {
     }
 
     @Override
-    float dot(int row, Activations x, int t) {
-        Q8_0Activations a = (Q8_0Activations) x;
-        long base = row * rowBytes;
-        int xq = t * cols;
-        int xb = xq / 32;
-        if (VectorSupport.ENABLED) {
-            return VectorDots.q4_0(data, base, a, t, cols / 32);
+    int blockIntDot(long block, byte[] quants, int q) {
+        int isum = 0;
+        for (int j = 0; j < 16; j++) {
+            int packed = ubyteAt(block + 2 + j);
+            isum += ((packed & 0x0F) - 8) * quants[q + j] + ((packed >>> 4) - 8) * quants[q + j + 16];
         }
-        float sum = 0;
-        for (int b = 0; b < cols / 32; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int q = xq + b * 32;
-            int isum = 0;
-            for (int j = 0; j < 16; j++) {
-                int packed = ubyteAt(block + 2 + j);
-                isum += ((packed & 0x0F) - 8) * a.quants[q + j] + ((packed >>> 4) - 8) * a.quants[q + j + 16];
-            }
-            sum += isum * (f16At(block) * a.scales[xb + b]);
-        }
-        return sum;
+        return isum;
+    }
+
+    @Override
+    float vectorDot(long rowOffset, Q8_0Activations a, int token) {
+        return VectorDots.q4_0(data, rowOffset, a, token, cols / 32);
     }
 
     @Override

@@ -11,8 +11,34 @@ abstract sealed class Q8_0InputMatrix extends WeightMatrix permits Q8_0Matrix, Q
     /** Rows per cache tile: 32 rows of 8192 Q8_0 weights are ~280 KB, within a core's L2. */
     private static final int ROW_TILE = 32;
 
+    private final int blockBytes;
+
     Q8_0InputMatrix(Tensor tensor, int blockBytes) {
         super(tensor, tensor.rowLength() / 32 * blockBytes);
+        this.blockBytes = blockBytes;
+    }
+
+    /** The exact integer dot product of the 32 weights of the block at {@code block} with {@code quants[q ..< q+32]}. */
+    abstract int blockIntDot(long block, byte[] quants, int q);
+
+    /** The vector kernel for one input row (a decode step). */
+    abstract float vectorDot(long rowOffset, Q8_0Activations a, int token);
+
+    /** Per block, the integer dot product times both scales, as ggml's {@code vec_dot_q*_q8_0} computes it. */
+    @Override
+    final float dot(int row, Activations x, int t) {
+        Q8_0Activations a = (Q8_0Activations) x;
+        long base = row * rowBytes;
+        if (VectorSupport.ENABLED) {
+            return vectorDot(base, a, t);
+        }
+        int blocks = cols / 32;
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long block = base + (long) b * blockBytes;
+            sum += blockIntDot(block, a.quants, t * cols + b * 32) * (f16At(block) * a.scales[t * blocks + b]);
+        }
+        return sum;
     }
 
     @Override

@@ -11,24 +11,17 @@ final class Q8_0Matrix extends Q8_0InputMatrix {
     }
 
     @Override
-    float dot(int row, Activations x, int t) {
-        Q8_0Activations a = (Q8_0Activations) x;
-        long base = row * rowBytes;
-        int xq = t * cols;
-        int xb = xq / 32;
-        if (VectorSupport.ENABLED) {
-            return VectorDots.q8_0(data, base, a, t, cols / 32);
+    int blockIntDot(long block, byte[] quants, int q) {
+        int isum = 0;
+        for (int j = 0; j < 32; j++) {
+            isum += byteAt(block + 2 + j) * quants[q + j];
         }
-        float sum = 0;
-        for (int b = 0; b < cols / 32; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int isum = 0;
-            for (int j = 0; j < 32; j++) {
-                isum += byteAt(block + 2 + j) * a.quants[xq + b * 32 + j];
-            }
-            sum += isum * (f16At(block) * a.scales[xb + b]);
-        }
-        return sum;
+        return isum;
+    }
+
+    @Override
+    float vectorDot(long rowOffset, Q8_0Activations a, int token) {
+        return VectorDots.q8_0(data, rowOffset, a, token, cols / 32);
     }
 
     @Override

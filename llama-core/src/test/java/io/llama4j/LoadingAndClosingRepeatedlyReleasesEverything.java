@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Loading and closing a model many times (as a service that swaps models does) leaves nothing behind: no
- * mapping of the file survives its close, the number of mappings and the resident memory stay bounded, and
- * the kernel's worker threads end. Reads {@code /proc/self}, so it runs on Linux only. 50 cycles in CI
+ * mapping of the file survives its close, resident memory stays loosely bounded (the total mapping count is
+ * reported), and the kernel's worker threads end. Reads {@code /proc/self}, so it runs on Linux only. 50 cycles in CI
  * (about a minute); a long run: {@code -Dllama4j.lifecycle.cycles=1000}.
  */
 class LoadingAndClosingRepeatedlyReleasesEverything {
@@ -40,8 +40,9 @@ class LoadingAndClosingRepeatedlyReleasesEverything {
         long heapAfter = Runtime.getRuntime().totalMemory() / 1024;
         System.out.printf("%d load/close cycles: mappings %d -> %d, VmRSS %d -> %d KiB, committed heap %d -> %d KiB%n",
                 CYCLES, mappingsBefore, mappingsAfter, rssBefore, rssAfter, heapBefore, heapAfter);
-        // A leak of one mapping per cycle would add CYCLES; the heap and JIT may add a few of their own.
-        assertThat(mappingsAfter).isLessThan(mappingsBefore + CYCLES / 2);
+        // The process's total mapping count is only reported: it moves with the JVM itself (code cache, heap
+        // regions, malloc arenas of finished threads; -16 to +43 was seen over 50 clean cycles). The exact leak
+        // check is the per-cycle one above: no mapping of the model file survives its close.
         // VmRSS is reported, and bounded only loosely: the Java heap keeps its high-water mark resident (each
         // load's vocabulary is garbage), which on a 2 GB heap swings by hundreds of megabytes between runs.
         // The exact checks are the mapping counts above: a file mapping that outlived its close is the leak.

@@ -5,6 +5,7 @@ import io.llama4j.spi.Executor;
 import io.llama4j.spi.ExecutorOptions;
 import io.llama4j.spi.ExecutorProvider;
 import io.llama4j.spi.GenerationDefaults;
+import io.llama4j.spi.InferenceState;
 import io.llama4j.spi.ModelFormat;
 import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
@@ -199,16 +200,31 @@ public final class LlamaModel implements AutoCloseable {
     /** A session set up by {@code options}. */
     public Session newSession(SessionOptions options) {
         requireOpen();
-        int length = options.contextLength() == 0 ? defaultContextLength() : options.contextLength();
-        return new Session(this, executor.newState(Math.min(length, spec.contextLength())), options.contextShiftKeep());
+        int length = options.contextLength() == 0 ? defaultContextLength(options.kvCacheType()) : options.contextLength();
+        InferenceState state;
+        try {
+            state = executor.newState(Math.min(length, spec.contextLength()), options.kvCacheType());
+        } catch (LlamaException e) {
+            throw new LlamaException("executor \"" + executorName + "\": " + e.getMessage(), e);
+        }
+        return new Session(this, state, options);
     }
 
     /**
-     * Bytes of KV cache per token of context on the Java executor: a float32 key and value of
+     * Bytes of KV cache per token of context on the Java executor with a float32 cache: a key and value of
      * {@code kvHeads * headDim} per layer, {@code 2 * layers * kvDim * 4}.
      */
     public long kvBytesPerToken() {
-        return 2L * spec.layers() * spec.kvDim() * Float.BYTES;
+        return kvBytesPerToken(KvCacheType.F32);
+    }
+
+    /**
+     * Bytes of KV cache per token of context on the Java executor:
+     * {@code 2 * layers * kvHeads * headDim * type.bytesPerElement()} (for Llama 3.1 8B 256 KiB in F32, 128 KiB
+     * in F16).
+     */
+    public long kvBytesPerToken(KvCacheType type) {
+        return 2L * spec.layers() * spec.kvDim() * type.bytesPerElement();
     }
 
     /**
@@ -219,9 +235,14 @@ public final class LlamaModel implements AutoCloseable {
      * memory after an hour of chat" into a clear {@link ContextOverflowException} or a full-context stop.
      */
     public int defaultContextLength() {
+        return defaultContextLength(KvCacheType.F32);
+    }
+
+    /** {@link #defaultContextLength()} for a cache of {@code type}. */
+    public int defaultContextLength(KvCacheType type) {
         Runtime runtime = Runtime.getRuntime();
         long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
-        long fits = free / 2 / kvBytesPerToken();
+        long fits = free / 2 / kvBytesPerToken(type);
         long rounded = Math.max(256, fits / 256 * 256);
         return (int) Math.min(spec.contextLength(), rounded);
     }

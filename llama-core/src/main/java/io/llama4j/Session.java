@@ -38,13 +38,15 @@ public final class Session implements AutoCloseable {
     private final TokenBuffer context = new TokenBuffer();
     private final List<ChatMessage> conversation = new ArrayList<>();
     private ChatFormat chatFormat = ChatFormat.llama31();
+    private final SessionOptions options;
     private final int contextShiftKeep;
     private volatile Decoding active;
 
-    Session(LlamaModel model, InferenceState state, int contextShiftKeep) {
+    Session(LlamaModel model, InferenceState state, SessionOptions options) {
         this.model = model;
         this.state = state;
-        this.contextShiftKeep = contextShiftKeep;
+        this.options = options;
+        this.contextShiftKeep = options.contextShiftKeep();
     }
 
     /** Generates a continuation of {@code prompt} and returns its text. */

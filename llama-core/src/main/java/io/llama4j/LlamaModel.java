@@ -262,6 +262,77 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Restores a session from {@link Session#snapshot()}: the same tokens, cache, context length and cache type,
+     * so that it continues exactly as the original would have.
+     *
+     * <pre>{@code
+     * byte[] saved = session.snapshot();
+     * try (Session again = model.restoreSession(saved)) {
+     *     again.generate(sameHistoryPlusMore, options, System.out::print);
+     * }
+     * }</pre>
+     *
+     * @throws SnapshotFormatException if the bytes are not a snapshot, are of another format version or of
+     *                                 another model (other weights, type or executor), or are corrupt or truncated
+     */
+    public Session restoreSession(byte[] snapshot) {
+        requireOpen();
+        return SessionSnapshot.read(this, new java.io.ByteArrayInputStream(snapshot), "session snapshot");
+    }
+
+    /** As {@link #restoreSession(byte[])}, from a file written by {@link Session#saveSnapshot(Path)}. */
+    public Session restoreSession(Path snapshotFile) {
+        requireOpen();
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(snapshotFile), 1 << 16)) {
+            return SessionSnapshot.read(this, in, snapshotFile.toString());
+        } catch (java.io.IOException e) {
+            throw new SnapshotFormatException(snapshotFile.toString(), 0, "cannot read the file: " + e.getMessage(), e);
+        }
+    }
+
+    private volatile byte[] identity;
+
+    /**
+     * SHA-256 of the model's shape, its executor and a sample of every tensor (name, type, shape, and up to
+     * 64 bytes at its start, middle and end): cheap to compute, and different for other weights, another
+     * quantization or another executor. Snapshots carry it.
+     */
+    byte[] identity() {
+        byte[] id = identity;
+        if (id == null) {
+            try {
+                var sha = java.security.MessageDigest.getInstance("SHA-256");
+                sha.update(SessionSnapshot.shapeText(spec, executorName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                var weights = opened.source().weights();
+                if (weights != null) {
+                    for (String name : new java.util.TreeSet<>(weights.names())) {
+                        var t = weights.find(name).orElseThrow();
+                        sha.update((t.toString() + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        long size = t.data().byteSize();
+                        for (long at : new long[] {0, size / 2, Math.max(0, size - 64)}) {
+                            long n = Math.min(64, size - at);
+                            sha.update(t.data().asSlice(at, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                        }
+                    }
+                }
+                id = sha.digest();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
+            identity = id;
+        }
+        return id.clone();
+    }
+
+    /** A short description for messages: file name, shape and executor. */
+    String description() {
+        Path location = opened.source().location();
+        return (location.getFileName() == null ? location : location.getFileName()) + " (" + spec.layers()
+                + " layers, dim " + spec.dim() + ", vocabulary " + spec.vocabularySize() + ", executor "
+                + executorName + ")";
+    }
+
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return closed.get();

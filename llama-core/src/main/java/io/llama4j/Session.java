@@ -293,6 +293,101 @@ public final class Session implements AutoCloseable {
         return logits;
     }
 
+    // ---- fork, snapshot, restore -------------------------------------------------------------------------
+
+    /**
+     * A new session holding a copy of this one's cache, tokens and conversation: the way to reuse a computed
+     * prefix (a system prompt, few-shot examples, a document) for many requests without evaluating it again,
+     * as llama.cpp's sequence copy does. The copy costs {@code contextTokens().length *
+     * model.kvBytesPerToken(type)} bytes of heap and no evaluation; the two sessions are independent afterwards
+     * (each may run on its own thread). Call it when no generation runs on this session.
+     *
+     * <pre>{@code
+     * Session base = model.newSession();
+     * base.generate(systemPromptIds, GenerationOptions.greedy(0), p -> { });   // or evaluate via a chat turn
+     * try (Session request = base.fork()) {
+     *     request.generate(systemPromptPlusQuestionIds, options, System.out::print);   // only the question is evaluated
+     * }
+     * }</pre>
+     *
+     * @throws LlamaException if the executor cannot copy its cache (ONNX)
+     */
+    public Session fork() {
+        model.requireOpen();
+        Session copy = new Session(model, state.copy(context.size()), options);
+        int[] tokens = context.toArray();
+        copy.context.addAll(tokens, 0, tokens.length);
+        copy.conversation.addAll(conversation);
+        copy.chatFormat = chatFormat;
+        return copy;
+    }
+
+    /**
+     * Evaluates {@code promptIds} into the cache without generating, so that later prompts starting with
+     * them (and {@link #fork() forks}) reuse them. Tokens the session already holds are not evaluated again.
+     *
+     * @return how many of the tokens were evaluated
+     * @throws ContextOverflowException if the tokens do not fit the session's context
+     */
+    public int prefill(int[] promptIds) {
+        if (promptIds.length > contextLength()) {
+            throw new ContextOverflowException("the prefix has " + promptIds.length
+                    + " tokens but the session's context holds " + contextLength());
+        }
+        int held = context.commonPrefix(promptIds);
+        if (held == promptIds.length) {
+            context.truncate(held);
+            return 0;
+        }
+        evaluate(java.util.Arrays.copyOfRange(promptIds, held, promptIds.length), held);
+        return promptIds.length - held;
+    }
+
+    /**
+     * The session as bytes: format version, model identity, settings, the tokens and their keys and values
+     * (see {@link LlamaModel#restoreSession(byte[])}). About {@code contextTokens().length *
+     * model.kvBytesPerToken(type)} bytes. The chat conversation is not included: after a restore,
+     * {@link #generate} continues exactly, and {@link #chat} starts a new conversation.
+     *
+     * @throws LlamaException if the executor cannot save its cache (ONNX)
+     */
+    public byte[] snapshot() {
+        var bytes = new java.io.ByteArrayOutputStream();
+        writeSnapshot(bytes);
+        return bytes.toByteArray();
+    }
+
+    /** Writes {@link #snapshot()} to {@code out} without holding it all in memory. */
+    public void writeSnapshot(java.io.OutputStream out) {
+        model.requireOpen();
+        try {
+            SessionSnapshot.write(model, state, options, context.toArray(), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the session snapshot", e);
+        }
+    }
+
+    /** Writes {@link #snapshot()} to a file (replacing it); {@link LlamaModel#restoreSession(java.nio.file.Path)} reads it. */
+    public void saveSnapshot(java.nio.file.Path file) {
+        try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16)) {
+            writeSnapshot(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Fills a fresh session's cache from a snapshot. */
+    void restoreState(int[] tokens, java.io.DataInput in) throws java.io.IOException {
+        context.truncate(0);
+        state.readKv(tokens.length, in);
+        context.addAll(tokens, 0, tokens.length);
+    }
+
+    /** How this session was set up. */
+    public SessionOptions options() {
+        return options;
+    }
+
     /** The most positions this session holds. */
     public int contextLength() {
         return state.contextLength();

@@ -41,6 +41,70 @@ public final class JsonMatcher {
      */
     public void mask(float[] logits, int remainingTokens) {
         Arrays.fill(allowed, false);
+        int any = state.top() instanceof Frame.Text text && text.mode() == Frame.Text.BODY
+                ? allowInString(text, remainingTokens) : allowByWalking(remainingTokens);
+        if (state.mayEnd()) {
+            for (int id : endTokens) {
+                if (id >= 0 && id < allowed.length) {
+                    allowed[id] = true;
+                    any++;
+                }
+            }
+        }
+        if (any == 0) {
+            throw new LlamaException("no token can continue the JSON document within " + remainingTokens
+                    + " tokens (the schema's shortest document is longer than the budget left)");
+        }
+        for (int id = 0; id < logits.length; id++) {
+            if (id >= allowed.length || !allowed[id]) {
+                logits[id] = Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /**
+     * Inside a string, between characters: a token of plain characters only needs its character count
+     * checked; the others (quotes, escapes, cut UTF-8) are fed from the end of their plain part.
+     */
+    private int allowInString(Frame.Text text, int remainingTokens) {
+        byte[][] byId = vocabulary.byId;
+        int[] plainBytes = vocabulary.plainBytes;
+        int[] plainChars = vocabulary.plainChars;
+        SchemaNode.StringNode node = text.node();
+        Stack rest = state.rest();
+        int any = 0;
+        for (int id = 0; id < byId.length; id++) {
+            byte[] b = byId[id];
+            if (b == null) {
+                continue;
+            }
+            int chars = text.chars() + plainChars[id];
+            if (chars > node.maxLength()) {
+                continue;
+            }
+            int toClose;
+            if (plainBytes[id] == b.length) {
+                toClose = Stack.saturatedAdd(1 + Math.max(0, node.minLength() - chars), rest.toClose());
+            } else {
+                Stack s = Stack.of(new Frame.Text(node, chars, Frame.Text.BODY, 0, 0, 0), rest);
+                for (int k = plainBytes[id]; k < b.length && s != null; k++) {
+                    s = s.feed(b[k] & 0xFF);
+                }
+                if (s == null) {
+                    continue;
+                }
+                toClose = s.toClose();
+            }
+            if (toClose <= remainingTokens) {
+                allowed[id] = true;
+                any++;
+            }
+        }
+        return any;
+    }
+
+    /** Walks the byte-sorted vocabulary, feeding each distinct prefix once. */
+    private int allowByWalking(int remainingTokens) {
         int[] ids = vocabulary.ids;
         byte[][] bytes = vocabulary.bytes;
         path[0] = state;
@@ -69,29 +133,11 @@ public final class JsonMatcher {
                 i++;
                 continue;
             }
-            // Every following token that starts with t[0..depth] is dead too.
-            i++;
-            while (i < ids.length && startsWith(bytes[i], t, depth + 1)) {
-                i++;
-            }
+            // Every following token that starts with t[0..depth] is dead too: they are the next ones in byte
+            // order, and their end is found by galloping (most dead subtrees are small, a few are huge).
+            i = endOfPrefix(bytes, i, t, depth + 1);
         }
-        if (state.mayEnd()) {
-            for (int id : endTokens) {
-                if (id >= 0 && id < allowed.length) {
-                    allowed[id] = true;
-                    any++;
-                }
-            }
-        }
-        if (any == 0) {
-            throw new LlamaException("no token can continue the JSON document within " + remainingTokens
-                    + " tokens (the schema's shortest document is longer than the budget left)");
-        }
-        for (int id = 0; id < logits.length; id++) {
-            if (id >= allowed.length || !allowed[id]) {
-                logits[id] = Float.NEGATIVE_INFINITY;
-            }
-        }
+        return any;
     }
 
     /**
@@ -112,6 +158,28 @@ public final class JsonMatcher {
             }
         }
         state = s;
+    }
+
+    /** The first index after {@code from} whose token does not start with {@code prefix[0 ..< length]}. */
+    private static int endOfPrefix(byte[][] bytes, int from, byte[] prefix, int length) {
+        int lo = from;              // bytes[lo] starts with the prefix
+        int step = 1;
+        int hi = from + 1;
+        while (hi < bytes.length && startsWith(bytes[hi], prefix, length)) {
+            lo = hi;
+            step <<= 1;
+            hi = from + step;
+        }
+        hi = Math.min(hi, bytes.length);
+        while (hi - lo > 1) {       // bytes[lo] starts with it, bytes[hi] (or the end) does not
+            int mid = (lo + hi) >>> 1;
+            if (startsWith(bytes[mid], prefix, length)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
     }
 
     private static int commonPrefix(byte[] a, byte[] b) {

@@ -164,7 +164,7 @@ final class Decoding {
      */
     private void prefill() {
         TokenBuffer context = session.context();
-        reused = Math.min(context.commonPrefix(promptIds), promptIds.length - 1);
+        reused = session.adoptStoredPrefix(promptIds, Math.min(context.commonPrefix(promptIds), promptIds.length - 1));
         int[] rest = java.util.Arrays.copyOfRange(promptIds, reused, promptIds.length);
         long start = System.nanoTime();
         logits = session.evaluate(rest, reused);

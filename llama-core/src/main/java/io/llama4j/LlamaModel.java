@@ -41,6 +41,7 @@ public final class LlamaModel implements AutoCloseable {
     private final String executorName;
     /** Set once by {@link #close()}; sessions check it so that work on an unmapped model fails cleanly. */
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final PrefixCache prefixCache = new PrefixCache(this);
 
     private LlamaModel(OpenedModel opened, Executor executor, String executorName) {
         this.opened = opened;
@@ -333,6 +334,14 @@ public final class LlamaModel implements AutoCloseable {
                 + executorName + ")";
     }
 
+    /**
+     * The KV caches this model keeps from closed sessions for later prompts that start the same way; off
+     * (capacity 0) until {@link PrefixCache#setCapacity(long)} is called.
+     */
+    public PrefixCache prefixCache() {
+        return prefixCache;
+    }
+
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return closed.get();
@@ -354,6 +363,7 @@ public final class LlamaModel implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        prefixCache.clear();
         try {
             executor.close();
         } finally {

@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  * <p>Threads: a session is used by one thread at a time; many sessions may share one {@link LlamaModel} on
  * many threads. The exception is {@link #cancel()}, which any thread may call.
  *
+ * <p>Reuse: {@link #fork()} copies a session's cache (a system prompt evaluated once, forked per request),
+ * {@link #snapshot()} and {@link LlamaModel#restoreSession(byte[])} save and restore it; the cache type and
+ * size are set by {@link SessionOptions}.
+ *
  * <p>Text arrives three ways: a listener ({@link #generate(String, GenerationOptions, Consumer)}), an
  * iterator or stream ({@link #iterate}, {@link #stream}), or a {@link Flow.Publisher} ({@link #publish}) for
  * reactive frameworks. Pieces never end inside a UTF-8 character and never contain a stop string.
@@ -33,7 +37,9 @@ import java.util.stream.Stream;
  */
 public final class Session implements AutoCloseable {
     private final LlamaModel model;
-    private final InferenceState state;
+    /** Replaced only when a stored prefix is adopted ({@link #adoptStoredPrefix}). */
+    private InferenceState state;
+    private boolean closed;
     /** Exactly the tokens whose keys and values the cache holds, at positions 0, 1, ... */
     private final TokenBuffer context = new TokenBuffer();
     private final List<ChatMessage> conversation = new ArrayList<>();
@@ -367,12 +373,28 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Writes {@link #snapshot()} to a file (replacing it); {@link LlamaModel#restoreSession(java.nio.file.Path)} reads it. */
+    /**
+     * Writes {@link #snapshot()} to a file, which {@link LlamaModel#restoreSession(java.nio.file.Path)} reads.
+     * The file is written beside its final name and moved into place, so a failure never leaves a partial
+     * snapshot (or destroys an earlier one).
+     */
     public void saveSnapshot(java.nio.file.Path file) {
-        try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16)) {
-            writeSnapshot(out);
+        java.nio.file.Path absolute = file.toAbsolutePath();
+        java.nio.file.Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+        try {
+            try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(partial), 1 << 16)) {
+                writeSnapshot(out);
+            }
+            java.nio.file.Files.move(partial, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(partial);
+            } catch (java.io.IOException ignored) {
+                // the snapshot itself is in place or the first error is reported; a stray .partial file is harmless
+            }
         }
     }
 
@@ -393,8 +415,44 @@ public final class Session implements AutoCloseable {
         return state.contextLength();
     }
 
+    /**
+     * Releases the cache, or hands it to the model's {@link LlamaModel#prefixCache() prefix cache} when that
+     * has a capacity. Closing again does nothing.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!model.isClosed() && context.size() > 0) {
+                model.prefixCache().offer(context.toArray(), state);
+            }
+        } finally {
+            state.close();
+        }
+    }
+
+    /**
+     * Before a prompt is evaluated: if the model's prefix cache holds a longer prefix of it than the
+     * {@code reused} tokens this session holds, continue from a copy of that instead.
+     *
+     * @return how many prompt tokens the session now holds
+     */
+    int adoptStoredPrefix(int[] prompt, int reused) {
+        PrefixCache cache = model.prefixCache();
+        if (cache.capacity() == 0) {
+            return reused;
+        }
+        PrefixCache.Reuse found = cache.take(prompt, prompt.length - 1, reused, state.kvCacheType(), state.contextLength());
+        if (found == null) {
+            return reused;
+        }
         state.close();
+        state = found.state();
+        context.truncate(0);
+        context.addAll(prompt, 0, found.tokens());
+        return found.tokens();
     }
 }

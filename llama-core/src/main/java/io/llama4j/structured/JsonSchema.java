@@ -28,7 +28,12 @@ import java.util.Set;
  * exponent; integers have neither fraction nor exponent. Tokens are also masked when the document could no
  * longer be completed within the generation's remaining {@code maxTokens} (each token is at least one
  * byte), so a budget at least {@link #minBytes()} tokens long always ends in a complete document. Stop
- * strings and stop tokens still apply and can cut it short.
+ * strings, stop tokens, a full context ({@code StopReason.CONTEXT_FULL}) and cancellation still apply and
+ * can cut it short.
+ *
+ * <p>Cost: the vocabulary's token bytes are read once per tokenizer and kept, byte-sorted; each step then
+ * feeds every distinct live token prefix through the automaton once (dead prefixes are skipped with their
+ * whole subtree), and inside a string checks tokens of plain characters by their length alone.
  *
  * <pre>{@code
  * JsonSchema schema = JsonSchema.parse("""

@@ -46,6 +46,26 @@ final class Q5KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void decodeValues(long block, short[] values) {
+        IntegerDots.decodeQ5K(data, block, values);
+    }
+
+    @Override
+    void decodeScales(long block, int[] unpacked, float[] groupScales) {
+        KQuantScales.unpack(data, block + 4, unpacked, groupScales);
+    }
+
+    @Override
+    int superScaleAt() {
+        return 0;
+    }
+
+    @Override
+    boolean hasMins() {
+        return true;
+    }
+
+    @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
         int[] s = new int[KQuantScales.SCRATCH];
         KQuantScales.unpack(block, 4, s);

@@ -28,9 +28,6 @@ final class Q6KMatrix extends SuperBlockMatrix {
 
     @Override
     float blockDot(byte[] block, int[] scratch, Q8KActivations a, int xb) {
-        if (VectorSupport.ENABLED) {
-            return VectorDots.q6_KBlock(block, a, xb);
-        }
         int q = xb * BLOCK;
         int sumi = 0;
         for (int sub = 0; sub < 16; sub++) {
@@ -41,6 +38,31 @@ final class Q6KMatrix extends SuperBlockMatrix {
             sumi += block[192 + sub] * partial;
         }
         return a.scales[xb] * half(block, 208) * sumi;
+    }
+
+    @Override
+    void decodeValues(long block, short[] values) {
+        IntegerDots.decodeQ6K(data, block, values);
+    }
+
+    @Override
+    void decodeScales(long block, int[] unpacked, float[] groupScales) {
+        long low = data.get(LONG_LE, block + 192);
+        long high = data.get(LONG_LE, block + 200);
+        for (int g = 0; g < 8; g++) {
+            groupScales[g] = (byte) (low >>> (8 * g));
+            groupScales[8 + g] = (byte) (high >>> (8 * g));
+        }
+    }
+
+    @Override
+    int superScaleAt() {
+        return 208;
+    }
+
+    @Override
+    boolean hasMins() {
+        return false;
     }
 
     @Override

@@ -237,4 +237,88 @@ final class IntegerDots {
             }
         }
     }
+
+    /** Q4_K rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}: see {@link SuperBlockMatrix#vectorRows}. */
+    static void q4KRows(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int t0, int count,
+                        int from, int to, float[] out, int at, int stride) {
+        short[] values = new short[SuperBlockMatrix.BLOCK];
+        float[] groupScales = new float[16];
+        int[] unpacked = new int[KQuantScales.SCRATCH];
+        float[] sums = new float[count];
+        for (int r = from; r < to; r++) {
+            java.util.Arrays.fill(sums, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long block = r * rowBytes + (long) b * Q4KMatrix.BLOCK_BYTES;
+                decodeQ4K(w, block, values);
+                KQuantScales.unpack(w, block + 4, unpacked, groupScales);
+                withMins(w, block, values, groupScales, unpacked, a, t0, count, blocks, b, sums);
+            }
+            for (int t = 0; t < count; t++) {
+                out[at + t * stride + r] = sums[t];
+            }
+        }
+    }
+
+    /** Q5_K rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}. */
+    static void q5KRows(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int t0, int count,
+                        int from, int to, float[] out, int at, int stride) {
+        short[] values = new short[SuperBlockMatrix.BLOCK];
+        float[] groupScales = new float[16];
+        int[] unpacked = new int[KQuantScales.SCRATCH];
+        float[] sums = new float[count];
+        for (int r = from; r < to; r++) {
+            java.util.Arrays.fill(sums, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long block = r * rowBytes + (long) b * Q5KMatrix.BLOCK_BYTES;
+                decodeQ5K(w, block, values);
+                KQuantScales.unpack(w, block + 4, unpacked, groupScales);
+                withMins(w, block, values, groupScales, unpacked, a, t0, count, blocks, b, sums);
+            }
+            for (int t = 0; t < count; t++) {
+                out[at + t * stride + r] = sums[t];
+            }
+        }
+    }
+
+    /** One decoded Q4_K/Q5_K block times each input row's block {@code b}: {@code d * dot - dmin * mins}. */
+    private static void withMins(MemorySegment w, long block, short[] values, float[] groupScales, int[] unpacked,
+                                 Q8KActivations a, int t0, int count, int blocks, int b, float[] sums) {
+        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
+        float dmin = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block + 2));
+        for (int t = 0; t < count; t++) {
+            int xb = (t0 + t) * blocks + b;
+            float dot = d * superBlock32(values, groupScales, a.quantsAsShorts, xb * SuperBlockMatrix.BLOCK)
+                    - dmin * minTimesSums(unpacked, a.sums32, xb * 8);
+            sums[t] += a.scales[xb] * dot;
+        }
+    }
+
+    /** Q6_K rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}. */
+    static void q6KRows(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int t0, int count,
+                        int from, int to, float[] out, int at, int stride) {
+        short[] values = new short[SuperBlockMatrix.BLOCK];
+        float[] groupScales = new float[16];
+        float[] sums = new float[count];
+        for (int r = from; r < to; r++) {
+            java.util.Arrays.fill(sums, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long block = r * rowBytes + (long) b * Q6KMatrix.BLOCK_BYTES;
+                decodeQ6K(w, block, values);
+                long low = w.get(WeightMatrix.LONG_LE, block + 192);
+                long high = w.get(WeightMatrix.LONG_LE, block + 200);
+                for (int g = 0; g < 8; g++) {
+                    groupScales[g] = (byte) (low >>> (8 * g));
+                    groupScales[8 + g] = (byte) (high >>> (8 * g));
+                }
+                float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block + 208));
+                for (int t = 0; t < count; t++) {
+                    int xb = (t0 + t) * blocks + b;
+                    sums[t] += a.scales[xb] * (d * superBlock(values, groupScales, a.quantsAsShorts, xb * SuperBlockMatrix.BLOCK));
+                }
+            }
+            for (int t = 0; t < count; t++) {
+                out[at + t * stride + r] = sums[t];
+            }
+        }
+    }
 }

@@ -46,23 +46,8 @@ final class Q5KMatrix extends SuperBlockMatrix {
     }
 
     @Override
-    void decodeValues(long block, short[] values) {
-        IntegerDots.decodeQ5K(data, block, values);
-    }
-
-    @Override
-    void decodeScales(long block, int[] unpacked, float[] groupScales) {
-        KQuantScales.unpack(data, block + 4, unpacked, groupScales);
-    }
-
-    @Override
-    int superScaleAt() {
-        return 0;
-    }
-
-    @Override
-    boolean hasMins() {
-        return true;
+    void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
+        IntegerDots.q5KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
     }
 
     @Override

@@ -41,28 +41,8 @@ final class Q6KMatrix extends SuperBlockMatrix {
     }
 
     @Override
-    void decodeValues(long block, short[] values) {
-        IntegerDots.decodeQ6K(data, block, values);
-    }
-
-    @Override
-    void decodeScales(long block, int[] unpacked, float[] groupScales) {
-        long low = data.get(LONG_LE, block + 192);
-        long high = data.get(LONG_LE, block + 200);
-        for (int g = 0; g < 8; g++) {
-            groupScales[g] = (byte) (low >>> (8 * g));
-            groupScales[8 + g] = (byte) (high >>> (8 * g));
-        }
-    }
-
-    @Override
-    int superScaleAt() {
-        return 208;
-    }
-
-    @Override
-    boolean hasMins() {
-        return false;
+    void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
+        IntegerDots.q6KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
     }
 
     @Override

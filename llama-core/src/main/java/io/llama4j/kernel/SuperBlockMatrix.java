@@ -40,20 +40,12 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
     /** Writes this block's 256 weights to {@code out[o ..]}. */
     abstract void dequantizeBlock(byte[] block, float[] out, int o);
 
-    /** Vector path: the block at byte {@code block} of {@link #data} as 256 integer values. */
-    abstract void decodeValues(long block, short[] values);
-
     /**
-     * Vector path: the integer scale of each 16 values into {@code groupScales}, and (types with minimums)
-     * the unpacked scales and minimums into {@code unpacked} as {@link KQuantScales#unpack} lays them out.
+     * Vector path: rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}, into
+     * {@code out[at + t * stride + r]}, each block decoded once for all of them. One static kernel per type
+     * (in {@link IntegerDots}), so that each stays small and monomorphic for the JIT.
      */
-    abstract void decodeScales(long block, int[] unpacked, float[] groupScales);
-
-    /** Byte offset of the block's float16 super-scale {@code d}; {@code dmin} follows it when {@link #hasMins}. */
-    abstract int superScaleAt();
-
-    /** Whether blocks carry per-sub-block minimums (Q4_K, Q5_K), subtracted through the activations' 16-sums. */
-    abstract boolean hasMins();
+    abstract void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride);
 
     @Override
     final float dot(int row, Activations x, int t) {
@@ -114,45 +106,6 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
                         out[(t0 + t) * rows + r] = sums[t];
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * Rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}, into {@code out[at + t * stride + r]}:
-     * each block decoded once, then multiplied with every input row of the group.
-     */
-    private void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
-        short[] values = new short[BLOCK];
-        float[] groupScales = new float[16];
-        int[] unpacked = new int[KQuantScales.SCRATCH];
-        float[] sums = new float[count];
-        int blocks = cols / BLOCK;
-        boolean mins = hasMins();
-        int scaleAt = superScaleAt();
-        for (int r = from; r < to; r++) {
-            java.util.Arrays.fill(sums, 0f);
-            long base = r * rowBytes;
-            for (int b = 0; b < blocks; b++) {
-                long block = base + (long) b * blockBytes;
-                decodeValues(block, values);
-                decodeScales(block, unpacked, groupScales);
-                float d = f16At(block + scaleAt);
-                float dmin = mins ? f16At(block + scaleAt + 2) : 0f;
-                for (int t = 0; t < count; t++) {
-                    int xb = (t0 + t) * blocks + b;
-                    float dot;
-                    if (mins) {
-                        dot = d * IntegerDots.superBlock32(values, groupScales, a.quantsAsShorts, xb * BLOCK)
-                                - dmin * IntegerDots.minTimesSums(unpacked, a.sums32, xb * 8);
-                    } else {
-                        dot = d * IntegerDots.superBlock(values, groupScales, a.quantsAsShorts, xb * BLOCK);
-                    }
-                    sums[t] += a.scales[xb] * dot;
-                }
-            }
-            for (int t = 0; t < count; t++) {
-                out[at + t * stride + r] = sums[t];
             }
         }
     }

@@ -55,6 +55,12 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
             vectorRows(a, t, 1, row, row + 1, out, -row, 0); // writes out[-row + row]
             return out[0];
         }
+        return scalarDot(row, x, t);
+    }
+
+    @Override
+    final float scalarDot(int row, Activations x, int t) {
+        Q8KActivations a = (Q8KActivations) x;
         byte[] block = new byte[blockBytes];
         int[] scratch = new int[KQuantScales.SCRATCH];
         long base = row * rowBytes;

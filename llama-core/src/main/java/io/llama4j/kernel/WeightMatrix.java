@@ -54,6 +54,12 @@ abstract sealed class WeightMatrix
     /** Row {@code row} of this matrix times row {@code t} of {@code x}. */
     abstract float dot(int row, Activations x, int t);
 
+    /**
+     * What {@link #dot} computes, by the plain scalar loop that follows the block formulas: the kernel
+     * without the Vector API, and the reference the JMH module's speed guard compares the vector kernel with.
+     */
+    abstract float scalarDot(int row, Activations x, int t);
+
     /** Writes row {@code row}, dequantized, to {@code out[offset ..< offset + cols]}. */
     abstract void dequantizeRow(int row, float[] out, int offset);
 

@@ -58,6 +58,55 @@ final class VectorDots {
         return sum;
     }
 
+    /**
+     * BF16 weights times up to four input rows at once (a prefill batch): each weight vector is loaded and
+     * widened once for the four. Writes {@code out[outAt + i * stride]} for row {@code firstToken + i}.
+     */
+    static void bf16Rows(MemorySegment w, long offset, FloatActivations a, int firstToken, int count, int n,
+                         float[] out, int outAt, int stride) {
+        float[] x = a.values;
+        int x0 = a.offset(firstToken);
+        int x1 = a.offset(firstToken + Math.min(1, count - 1));
+        int x2 = a.offset(firstToken + Math.min(2, count - 1));
+        int x3 = a.offset(firstToken + Math.min(3, count - 1));
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector wv = ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats();
+            acc0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), acc0);
+            acc1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), acc1);
+            acc2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), acc2);
+            acc3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), acc3);
+        }
+        float s0 = acc0.reduceLanes(VectorOperators.ADD);
+        float s1 = acc1.reduceLanes(VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(VectorOperators.ADD);
+        float s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = Half.bf16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + 2L * i));
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+        }
+        out[outAt] = s0;
+        if (count > 1) {
+            out[outAt + stride] = s1;
+        }
+        if (count > 2) {
+            out[outAt + 2 * stride] = s2;
+        }
+        if (count > 3) {
+            out[outAt + 3 * stride] = s3;
+        }
+    }
+
     /** F16 has no cheap vector conversion in the Vector API; the scalar conversion is an intrinsic. */
     static float f16(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         float[] row = new float[F.length()];

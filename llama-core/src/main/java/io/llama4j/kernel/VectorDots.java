@@ -208,58 +208,6 @@ final class VectorDots {
         store(acc0, acc1, acc2, acc3, count, out, outAt, stride);
     }
 
-    /**
-     * One 32-element block's products with the activations at {@code xf[q ..]}, summed as a tree: with
-     * 16-lane vectors only w0 and w1 are the block (w2, w3 repeat them and are ignored).
-     */
-    private static FloatVector blockSum(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] xf, int q) {
-        int n = F.length();
-        FloatVector p0 = w0.mul(FloatVector.fromArray(F, xf, q));
-        FloatVector p1 = w1.mul(FloatVector.fromArray(F, xf, q + n));
-        if (n == 16) {
-            return p0.add(p1);
-        }
-        FloatVector p2 = w2.mul(FloatVector.fromArray(F, xf, q + 2 * n));
-        FloatVector p3 = w3.mul(FloatVector.fromArray(F, xf, q + 3 * n));
-        return p0.add(p1).add(p2.add(p3));
-    }
-
-    /**
-     * Q8_0 weights times one Q8_0 input row (the decode step). The products of a block are summed as a tree
-     * and blocks alternate between two accumulators, so no long chain of dependent FMAs limits the pace.
-     */
-    static float q8_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
-        float[] xf = a.quantsAsFloats;
-        int x = token * blocks * 32;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            even = q8_0Block(w, offset, a, xf, x, b).fma(q8_0Scale(w, offset, a, x, b), even);
-            odd = q8_0Block(w, offset, a, xf, x, b + 1).fma(q8_0Scale(w, offset, a, x, b + 1), odd);
-        }
-        if (b < blocks) {
-            even = q8_0Block(w, offset, a, xf, x, b).fma(q8_0Scale(w, offset, a, x, b), even);
-        }
-        return even.add(odd).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static FloatVector q8_0Scale(MemorySegment w, long offset, Q8_0Activations a, int x, int b) {
-        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + (long) b * Q8_0Matrix.BLOCK_BYTES));
-        return FloatVector.broadcast(F, d * a.scales[x / 32 + b]);
-    }
-
-    /** The exact integer dot product of Q8_0 block {@code b} with its activations, lane-wise, as floats. */
-    private static FloatVector q8_0Block(MemorySegment w, long offset, Q8_0Activations a, float[] xf, int x, int b) {
-        long at = offset + (long) b * Q8_0Matrix.BLOCK_BYTES + 2;
-        int n = F.length();
-        FloatVector w0 = (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w1 = (FloatVector) ByteVector.fromMemorySegment(B, w, at + n, LE).convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w2 = n == 16 ? w0 : (FloatVector) ByteVector.fromMemorySegment(B, w, at + 2L * n, LE).convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w3 = n == 16 ? w1 : (FloatVector) ByteVector.fromMemorySegment(B, w, at + 3L * n, LE).convertShape(VectorOperators.B2F, F, 0);
-        return blockSum(w0, w1, w2, w3, xf, x + b * 32);
-    }
-
     /** Q4_0 weights times one Q8_0 input row (the decode step). */
     static float q4_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
         float[] xf = a.quantsAsFloats;

@@ -16,8 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One layer's attention for one new token over a filled KV cache, Llama 3.2 1B shape (32 query heads,
- * 8 KV heads, head size 64). {@code java -jar jmh/target/llama4j-benchmarks.jar AttentionBenchmark}
+ * One layer's attention for one new token over a filled KV cache of 512, 8K and 32K positions, Llama 3.2 1B
+ * shape (32 query heads, 8 KV heads, head size 64).
+ * {@code java -jar jmh/target/llama4j-benchmarks.jar AttentionBenchmark -p position=8192}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class AttentionBenchmark {
-    @Param({"512", "4096"})
+    @Param({"512", "8192", "32768"})
     public int position;
 
     @Param({"2"})

@@ -18,9 +18,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One projection of a Llama-3.2-1B-sized layer (2048 x 2048) per weight type: a decode step (1 token) and a
- * prefill batch (32 tokens), activation quantization included, on the kernel's worker threads.
- * {@code java -jar jmh/target/llama4j-benchmarks.jar MatmulBenchmark -p type=Q8_0}
+ * One feed-forward projection (gate or up: ffnDim rows x dim columns, the largest matrices of a layer) per
+ * weight type at Llama 3.2 1B shape (8192 x 2048) and Llama 3.1 8B shape (14336 x 4096): a decode step
+ * (1 token) and a prefill batch (32 tokens), activation quantization included, on the kernel's worker
+ * threads. {@code java -jar jmh/target/llama4j-benchmarks.jar MatmulBenchmark -p type=Q8_0 -p shape=1B}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,11 +36,15 @@ public class MatmulBenchmark {
     @Param({"1", "32"})
     public int tokens;
 
+    /** {@code 1B}: 8192 x 2048; {@code 8B}: 14336 x 4096. */
+    @Param({"1B", "8B"})
+    public String shape;
+
     @Param({"2"})
     public int threads;
 
-    private static final int ROWS = 2048;
-    private static final int COLS = 2048;
+    private int rows;
+    private int cols;
 
     private Arena arena;
     private WeightMatrix matrix;
@@ -49,11 +54,22 @@ public class MatmulBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        switch (shape) {
+            case "1B" -> {
+                rows = 8192;
+                cols = 2048;
+            }
+            case "8B" -> {
+                rows = 14336;
+                cols = 4096;
+            }
+            default -> throw new IllegalArgumentException("shape must be 1B or 8B, got " + shape);
+        }
         arena = Arena.ofShared();
-        matrix = SyntheticWeights.matrix(arena, TensorType.valueOf(type), ROWS, COLS, 1);
+        matrix = SyntheticWeights.matrix(arena, TensorType.valueOf(type), rows, cols, 1);
         parallel = new RowParallel(threads);
-        input = SyntheticWeights.activations(tokens * COLS, 2);
-        output = new float[tokens * ROWS];
+        input = SyntheticWeights.activations(tokens * cols, 2);
+        output = new float[tokens * rows];
     }
 
     @TearDown(Level.Trial)
@@ -64,7 +80,7 @@ public class MatmulBenchmark {
 
     @Benchmark
     public float[] multiply() {
-        new MatrixInput(input, tokens, COLS).multiply(matrix, output, parallel);
+        new MatrixInput(input, tokens, cols).multiply(matrix, output, parallel);
         return output;
     }
 }

@@ -3,6 +3,9 @@ package io.llama4j.kernel;
 import io.llama4j.spi.Tensor;
 
 final class BF16Matrix extends WeightMatrix {
+    /** Rows per cache tile: 32 rows of 8192 BF16 weights are 512 KB, about a core's L2. */
+    private static final int ROW_TILE = 32;
+
     BF16Matrix(Tensor tensor) {
         super(tensor, tensor.rowLength() * 2L);
     }
@@ -14,17 +17,41 @@ final class BF16Matrix extends WeightMatrix {
 
     @Override
     float dot(int row, Activations x, int t) {
+        if (!VectorSupport.ENABLED) {
+            return scalarDot(row, x, t);
+        }
+        FloatActivations a = (FloatActivations) x;
+        return VectorDots.bf16(data, row * rowBytes, a.values, a.offset(t), cols);
+    }
+
+    @Override
+    float scalarDot(int row, Activations x, int t) {
         FloatActivations a = (FloatActivations) x;
         long base = row * rowBytes;
-        if (VectorSupport.ENABLED) {
-            return VectorDots.bf16(data, base, a.values, a.offset(t), cols);
-        }
         float sum = 0;
         int o = a.offset(t);
         for (int i = 0; i < cols; i++) {
             sum += Half.bf16ToFloat(data.get(SHORT_LE, base + 2L * i)) * a.values[o + i];
         }
         return sum;
+    }
+
+    /** Prefill: tiles of rows stay in cache while groups of four input rows pass over them (see {@link VectorDots#bf16Rows}). */
+    @Override
+    void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+        if (!VectorSupport.ENABLED || tokens == 1) {
+            super.multiplyRows(x, tokens, out, from, to);
+            return;
+        }
+        FloatActivations a = (FloatActivations) x;
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
+            for (int t = 0; t < tokens; t += 4) {
+                for (int r = tile; r < tileEnd; r++) {
+                    VectorDots.bf16Rows(data, r * rowBytes, a, t, Math.min(4, tokens - t), cols, out, t * rows + r, rows);
+                }
+            }
+        }
     }
 
     @Override

@@ -14,11 +14,17 @@ final class F32Matrix extends WeightMatrix {
 
     @Override
     float dot(int row, Activations x, int t) {
+        if (!VectorSupport.ENABLED) {
+            return scalarDot(row, x, t);
+        }
+        FloatActivations a = (FloatActivations) x;
+        return VectorDots.f32(data, row * rowBytes, a.values, a.offset(t), cols);
+    }
+
+    @Override
+    float scalarDot(int row, Activations x, int t) {
         FloatActivations a = (FloatActivations) x;
         long base = row * rowBytes;
-        if (VectorSupport.ENABLED) {
-            return VectorDots.f32(data, base, a.values, a.offset(t), cols);
-        }
         float sum = 0;
         int o = a.offset(t);
         for (int i = 0; i < cols; i++) {

@@ -1,5 +1,8 @@
 package io.llama4j.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The 6-bit sub-block scales and minimums that Q4_K and Q5_K pack into 12 bytes (ggml's
  * {@code get_scale_min_k4}): bytes 0-3 hold scales 0-3 in their low 6 bits, bytes 4-7 mins 0-3, bytes 8-11
@@ -9,6 +12,7 @@ package io.llama4j.kernel;
  */
 final class KQuantScales {
     static final int SCRATCH = 16;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private KQuantScales() {
     }
@@ -23,6 +27,31 @@ final class KQuantScales {
                 out[s] = (packed[at + s + 4] & 0x0F) | (((packed[at + s - 4] & 0xFF) >>> 6) << 4);
                 out[8 + s] = ((packed[at + s + 4] & 0xFF) >>> 4) | (((packed[at + s] & 0xFF) >>> 6) << 4);
             }
+        }
+    }
+
+    /**
+     * As {@link #unpack(byte[], int, int[])} for the 12 bytes at {@code offset} of mapped memory, read as three
+     * little-endian ints and unpacked four bytes at a time; also gives each 16 weights their sub-block's scale
+     * in {@code groupScales}.
+     */
+    static void unpack(MemorySegment data, long offset, int[] out, float[] groupScales) {
+        int w0 = data.get(INT_LE, offset);
+        int w1 = data.get(INT_LE, offset + 4);
+        int w2 = data.get(INT_LE, offset + 8);
+        int scalesLow = w0 & 0x3F3F3F3F;
+        int minsLow = w1 & 0x3F3F3F3F;
+        int scalesHigh = (w2 & 0x0F0F0F0F) | ((w0 >>> 6) & 0x03030303) << 4;
+        int minsHigh = ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 6) & 0x03030303) << 4;
+        for (int j = 0; j < 4; j++) {
+            int shift = 8 * j;
+            out[j] = (scalesLow >>> shift) & 0xFF;
+            out[4 + j] = (scalesHigh >>> shift) & 0xFF;
+            out[8 + j] = (minsLow >>> shift) & 0xFF;
+            out[12 + j] = (minsHigh >>> shift) & 0xFF;
+        }
+        for (int g = 0; g < 16; g++) {
+            groupScales[g] = out[g >> 1];
         }
     }
 

@@ -85,9 +85,7 @@ final class LlamaState implements InferenceState {
 
             rmsNorm(x, w.attentionNorm(), normed, n);
             MatrixInput attentionInput = new MatrixInput(normed, n, dim);
-            attentionInput.multiply(w.wq(), q, parallel);
-            attentionInput.multiply(w.wk(), k, parallel);
-            attentionInput.multiply(w.wv(), v, parallel);
+            attentionInput.multiply(new WeightMatrix[] {w.wq(), w.wk(), w.wv()}, new float[][] {q, k, v}, parallel);
             for (int t = 0; t < n; t++) {
                 model.rope.rotate(q, t * qDim, spec.heads(), rope[t]);
                 model.rope.rotate(k, t * kvDim, spec.kvHeads(), rope[t]);
@@ -99,8 +97,7 @@ final class LlamaState implements InferenceState {
 
             rmsNorm(x, w.ffnNorm(), normed, n);
             MatrixInput ffnInput = new MatrixInput(normed, n, dim);
-            ffnInput.multiply(w.gate(), gate, parallel);
-            ffnInput.multiply(w.up(), up, parallel);
+            ffnInput.multiply(new WeightMatrix[] {w.gate(), w.up()}, new float[][] {gate, up}, parallel);
             for (int i = 0; i < gate.length; i++) {
                 float g = gate[i];
                 gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];

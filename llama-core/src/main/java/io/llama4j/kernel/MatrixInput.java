@@ -34,4 +34,30 @@ final class MatrixInput {
         Activations x = as(w.inputFormat());
         parallel.forEach(w.rows, (long) w.cols * rows, (from, to) -> w.multiplyRows(x, rows, out, from, to));
     }
+
+    /**
+     * {@link #multiply} for several matrices sharing this input (Q, K and V; gate and up) in one parallel
+     * region: their rows are split over the threads as one range, so the workers are handed work once
+     * instead of once per matrix.
+     */
+    void multiply(WeightMatrix[] ws, float[][] outs, RowParallel parallel) {
+        int[] starts = new int[ws.length + 1];
+        Activations[] xs = new Activations[ws.length];
+        for (int i = 0; i < ws.length; i++) {
+            if (ws[i].cols != length) {
+                throw new IllegalStateException(ws[i] + " cannot multiply vectors of length " + length);
+            }
+            xs[i] = as(ws[i].inputFormat());
+            starts[i + 1] = starts[i] + ws[i].rows;
+        }
+        parallel.forEach(starts[ws.length], (long) length * rows, (from, to) -> {
+            for (int i = 0; i < ws.length; i++) {
+                int lo = Math.max(from, starts[i]);
+                int hi = Math.min(to, starts[i + 1]);
+                if (lo < hi) {
+                    ws[i].multiplyRows(xs[i], rows, outs[i], lo - starts[i], hi - starts[i]);
+                }
+            }
+        });
+    }
 }

@@ -21,9 +21,6 @@ final class Q4KMatrix extends SuperBlockMatrix {
 
     @Override
     float blockDot(byte[] block, int[] s, Q8KActivations a, int xb) {
-        if (VectorSupport.ENABLED) {
-            return VectorDots.q4_KBlock(block, s, a, xb);
-        }
         int q = xb * BLOCK;
         int sumi = 0;
         for (int c = 0; c < 4; c++) {
@@ -39,6 +36,11 @@ final class Q4KMatrix extends SuperBlockMatrix {
         float d = a.scales[xb] * half(block, 0);
         float dmin = a.scales[xb] * half(block, 2);
         return d * sumi - dmin * KQuantScales.minTimesSums(s, a.sums16, xb * 16);
+    }
+
+    @Override
+    void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
+        IntegerDots.q4KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
     }
 
     @Override

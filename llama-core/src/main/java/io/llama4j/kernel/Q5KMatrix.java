@@ -46,6 +46,11 @@ final class Q5KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
+        IntegerDots.q5KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
+    }
+
+    @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
         int[] s = new int[KQuantScales.SCRATCH];
         KQuantScales.unpack(block, 4, s);

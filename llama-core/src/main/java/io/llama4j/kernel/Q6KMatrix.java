@@ -28,9 +28,6 @@ final class Q6KMatrix extends SuperBlockMatrix {
 
     @Override
     float blockDot(byte[] block, int[] scratch, Q8KActivations a, int xb) {
-        if (VectorSupport.ENABLED) {
-            return VectorDots.q6_KBlock(block, a, xb);
-        }
         int q = xb * BLOCK;
         int sumi = 0;
         for (int sub = 0; sub < 16; sub++) {
@@ -41,6 +38,11 @@ final class Q6KMatrix extends SuperBlockMatrix {
             sumi += block[192 + sub] * partial;
         }
         return a.scales[xb] * half(block, 208) * sumi;
+    }
+
+    @Override
+    void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
+        IntegerDots.q6KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
     }
 
     @Override

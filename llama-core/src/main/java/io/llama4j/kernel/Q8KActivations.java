@@ -10,21 +10,27 @@ final class Q8KActivations implements Activations {
     static final int BLOCK = 256;
 
     final byte[] quants;
-    /** The quants as floats for the vector kernel (sub-block sums stay exact in float32). */
-    final float[] quantsAsFloats;
+    /** The quants widened to shorts, for the 16-bit integer kernel ({@link IntegerDots}). */
+    final short[] quantsAsShorts;
     final float[] scales;
     /** Per 16 quants, their sum. */
     final int[] sums16;
+    /** Per 32 quants, their sum (the K-quant sub-blocks with minimums span 32). */
+    final int[] sums32;
     final int length;
 
     private Q8KActivations(byte[] quants, float[] scales, int[] sums16, int length) {
         this.quants = quants;
-        this.quantsAsFloats = new float[quants.length];
+        this.quantsAsShorts = new short[quants.length];
         for (int i = 0; i < quants.length; i++) {
-            quantsAsFloats[i] = quants[i];
+            quantsAsShorts[i] = quants[i];
         }
         this.scales = scales;
         this.sums16 = sums16;
+        this.sums32 = new int[sums16.length / 2];
+        for (int i = 0; i < sums32.length; i++) {
+            sums32[i] = sums16[2 * i] + sums16[2 * i + 1];
+        }
         this.length = length;
     }
 

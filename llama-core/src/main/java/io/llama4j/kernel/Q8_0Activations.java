@@ -14,6 +14,8 @@ final class Q8_0Activations implements Activations {
      * float32 (|sum| <= 32 * 128 * 127 < 2^24), so float arithmetic reproduces the integer dot product.
      */
     final float[] quantsAsFloats;
+    /** The same quants widened to shorts, for the 16-bit integer kernel ({@link IntegerDots}). */
+    final short[] quantsAsShorts;
     /** One scale per block, already rounded through binary16. */
     final float[] scales;
     final int length;
@@ -23,8 +25,10 @@ final class Q8_0Activations implements Activations {
         this.scales = scales;
         this.length = length;
         this.quantsAsFloats = new float[quants.length];
+        this.quantsAsShorts = new short[quants.length];
         for (int i = 0; i < quants.length; i++) {
             quantsAsFloats[i] = quants[i];
+            quantsAsShorts[i] = quants[i];
         }
     }
 

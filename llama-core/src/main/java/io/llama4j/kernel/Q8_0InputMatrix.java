@@ -27,11 +27,13 @@ abstract sealed class Q8_0InputMatrix extends WeightMatrix permits Q8_0Matrix, Q
     /** Per block, the integer dot product times both scales, as ggml's {@code vec_dot_q*_q8_0} computes it. */
     @Override
     final float dot(int row, Activations x, int t) {
+        return VectorSupport.ENABLED ? vectorDot(row * rowBytes, (Q8_0Activations) x, t) : scalarDot(row, x, t);
+    }
+
+    @Override
+    final float scalarDot(int row, Activations x, int t) {
         Q8_0Activations a = (Q8_0Activations) x;
         long base = row * rowBytes;
-        if (VectorSupport.ENABLED) {
-            return vectorDot(base, a, t);
-        }
         int blocks = cols / 32;
         float sum = 0;
         for (int b = 0; b < blocks; b++) {

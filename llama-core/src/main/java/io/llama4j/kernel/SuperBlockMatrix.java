@@ -5,8 +5,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The K-quants: rows of 256-weight super-blocks, multiplied with Q8_K activations. Each block is copied to
- * a small array once and handed to the type's block formula.
+ * The K-quants: rows of 256-weight super-blocks, multiplied with Q8_K activations. With the Vector API each
+ * block is decoded once per group of input rows, straight from the mapped memory, into 256 small integers
+ * and 16 integer group scales, which {@link IntegerDots#superBlock} multiplies exactly with each row's
+ * int8 activations. Without it each block is copied to a small array and handed to the type's scalar
+ * block formula.
  */
 abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q5KMatrix, Q6KMatrix {
     static final int BLOCK = 256;
@@ -37,8 +40,26 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
     /** Writes this block's 256 weights to {@code out[o ..]}. */
     abstract void dequantizeBlock(byte[] block, float[] out, int o);
 
+    /**
+     * Vector path: rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}, into
+     * {@code out[at + t * stride + r]}, each block decoded once for all of them. One static kernel per type
+     * (in {@link IntegerDots}), so that each stays small and monomorphic for the JIT.
+     */
+    abstract void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride);
+
     @Override
     final float dot(int row, Activations x, int t) {
+        Q8KActivations a = (Q8KActivations) x;
+        if (VectorSupport.ENABLED) {
+            float[] out = new float[1];
+            vectorRows(a, t, 1, row, row + 1, out, -row, 0); // writes out[-row + row]
+            return out[0];
+        }
+        return scalarDot(row, x, t);
+    }
+
+    @Override
+    final float scalarDot(int row, Activations x, int t) {
         Q8KActivations a = (Q8KActivations) x;
         byte[] block = new byte[blockBytes];
         int[] scratch = new int[KQuantScales.SCRATCH];
@@ -60,6 +81,15 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
     @Override
     final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
         Q8KActivations a = (Q8KActivations) x;
+        if (VectorSupport.ENABLED) {
+            for (int tile = from; tile < to; tile += ROW_TILE) {
+                int tileEnd = Math.min(to, tile + ROW_TILE);
+                for (int t0 = 0; t0 < tokens; t0 += TOKEN_GROUP) {
+                    vectorRows(a, t0, Math.min(TOKEN_GROUP, tokens - t0), tile, tileEnd, out, t0 * rows, rows);
+                }
+            }
+            return;
+        }
         byte[] block = new byte[blockBytes];
         int[] scratch = new int[KQuantScales.SCRATCH];
         int blocks = cols / BLOCK;

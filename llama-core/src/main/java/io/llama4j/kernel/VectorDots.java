@@ -58,6 +58,55 @@ final class VectorDots {
         return sum;
     }
 
+    /**
+     * BF16 weights times up to four input rows at once (a prefill batch): each weight vector is loaded and
+     * widened once for the four. Writes {@code out[outAt + i * stride]} for row {@code firstToken + i}.
+     */
+    static void bf16Rows(MemorySegment w, long offset, FloatActivations a, int firstToken, int count, int n,
+                         float[] out, int outAt, int stride) {
+        float[] x = a.values;
+        int x0 = a.offset(firstToken);
+        int x1 = a.offset(firstToken + Math.min(1, count - 1));
+        int x2 = a.offset(firstToken + Math.min(2, count - 1));
+        int x3 = a.offset(firstToken + Math.min(3, count - 1));
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector wv = ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats();
+            acc0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), acc0);
+            acc1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), acc1);
+            acc2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), acc2);
+            acc3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), acc3);
+        }
+        float s0 = acc0.reduceLanes(VectorOperators.ADD);
+        float s1 = acc1.reduceLanes(VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(VectorOperators.ADD);
+        float s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = Half.bf16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + 2L * i));
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+        }
+        out[outAt] = s0;
+        if (count > 1) {
+            out[outAt + stride] = s1;
+        }
+        if (count > 2) {
+            out[outAt + 2 * stride] = s2;
+        }
+        if (count > 3) {
+            out[outAt + 3 * stride] = s3;
+        }
+    }
+
     /** F16 has no cheap vector conversion in the Vector API; the scalar conversion is an intrinsic. */
     static float f16(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         float[] row = new float[F.length()];
@@ -159,58 +208,6 @@ final class VectorDots {
         store(acc0, acc1, acc2, acc3, count, out, outAt, stride);
     }
 
-    /**
-     * One 32-element block's products with the activations at {@code xf[q ..]}, summed as a tree: with
-     * 16-lane vectors only w0 and w1 are the block (w2, w3 repeat them and are ignored).
-     */
-    private static FloatVector blockSum(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] xf, int q) {
-        int n = F.length();
-        FloatVector p0 = w0.mul(FloatVector.fromArray(F, xf, q));
-        FloatVector p1 = w1.mul(FloatVector.fromArray(F, xf, q + n));
-        if (n == 16) {
-            return p0.add(p1);
-        }
-        FloatVector p2 = w2.mul(FloatVector.fromArray(F, xf, q + 2 * n));
-        FloatVector p3 = w3.mul(FloatVector.fromArray(F, xf, q + 3 * n));
-        return p0.add(p1).add(p2.add(p3));
-    }
-
-    /**
-     * Q8_0 weights times one Q8_0 input row (the decode step). The products of a block are summed as a tree
-     * and blocks alternate between two accumulators, so no long chain of dependent FMAs limits the pace.
-     */
-    static float q8_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
-        float[] xf = a.quantsAsFloats;
-        int x = token * blocks * 32;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            even = q8_0Block(w, offset, a, xf, x, b).fma(q8_0Scale(w, offset, a, x, b), even);
-            odd = q8_0Block(w, offset, a, xf, x, b + 1).fma(q8_0Scale(w, offset, a, x, b + 1), odd);
-        }
-        if (b < blocks) {
-            even = q8_0Block(w, offset, a, xf, x, b).fma(q8_0Scale(w, offset, a, x, b), even);
-        }
-        return even.add(odd).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static FloatVector q8_0Scale(MemorySegment w, long offset, Q8_0Activations a, int x, int b) {
-        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + (long) b * Q8_0Matrix.BLOCK_BYTES));
-        return FloatVector.broadcast(F, d * a.scales[x / 32 + b]);
-    }
-
-    /** The exact integer dot product of Q8_0 block {@code b} with its activations, lane-wise, as floats. */
-    private static FloatVector q8_0Block(MemorySegment w, long offset, Q8_0Activations a, float[] xf, int x, int b) {
-        long at = offset + (long) b * Q8_0Matrix.BLOCK_BYTES + 2;
-        int n = F.length();
-        FloatVector w0 = (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w1 = (FloatVector) ByteVector.fromMemorySegment(B, w, at + n, LE).convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w2 = n == 16 ? w0 : (FloatVector) ByteVector.fromMemorySegment(B, w, at + 2L * n, LE).convertShape(VectorOperators.B2F, F, 0);
-        FloatVector w3 = n == 16 ? w1 : (FloatVector) ByteVector.fromMemorySegment(B, w, at + 3L * n, LE).convertShape(VectorOperators.B2F, F, 0);
-        return blockSum(w0, w1, w2, w3, xf, x + b * 32);
-    }
-
     /** Q4_0 weights times one Q8_0 input row (the decode step). */
     static float q4_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
         float[] xf = a.quantsAsFloats;
@@ -232,70 +229,6 @@ final class VectorDots {
             acc = s.fma(FloatVector.broadcast(F, d * a.scales[x / 32 + b]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * One Q4_K super-block times its Q8_K activations: each sub-block's 32 products summed exactly in float
-     * lanes, weighted by its 6-bit scale; the minimums come from the activations' 16-sums.
-     */
-    static float q4_KBlock(byte[] block, int[] s, Q8KActivations a, int xb) {
-        int n = F.length();
-        float[] xf = a.quantsAsFloats;
-        int q = xb * 256;
-        FloatVector acc = FloatVector.zero(F);
-        for (int c = 0; c < 4; c++) {
-            FloatVector low = FloatVector.zero(F);
-            FloatVector high = FloatVector.zero(F);
-            for (int j = 0; j < 32; j += n) {
-                ByteVector packed = ByteVector.fromArray(B, block, 16 + 32 * c + j);
-                FloatVector lo = (FloatVector) packed.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
-                low = lo.fma(FloatVector.fromArray(F, xf, q + 64 * c + j), low);
-                high = hi.fma(FloatVector.fromArray(F, xf, q + 64 * c + 32 + j), high);
-            }
-            acc = low.fma(FloatVector.broadcast(F, s[2 * c]), acc);
-            acc = high.fma(FloatVector.broadcast(F, s[2 * c + 1]), acc);
-        }
-        float d = a.scales[xb] * SuperBlockMatrix.half(block, 0);
-        float dmin = a.scales[xb] * SuperBlockMatrix.half(block, 2);
-        return d * acc.reduceLanes(VectorOperators.ADD) - dmin * KQuantScales.minTimesSums(s, a.sums16, xb * 16);
-    }
-
-    /**
-     * One Q6_K super-block times its Q8_K activations: the four 6-bit values of each column of ql/qh are
-     * rebuilt lane-wise, and each 16-weight sub-block is weighted by its signed scale.
-     */
-    static float q6_KBlock(byte[] block, Q8KActivations a, int xb) {
-        int n = F.length();
-        float[] xf = a.quantsAsFloats;
-        int q = xb * 256;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        for (int half = 0; half < 2; half++) {
-            for (int l = 0; l < 32; l += n) {
-                int is = 8 * half + l / 16;
-                ByteVector ql = ByteVector.fromArray(B, block, 64 * half + l);
-                ByteVector ql32 = ByteVector.fromArray(B, block, 64 * half + l + 32);
-                ByteVector qh = ByteVector.fromArray(B, block, 128 + 32 * half + l);
-                ByteVector q1 = ql.and((byte) 0x0F).or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                ByteVector q2 = ql32.and((byte) 0x0F)
-                        .or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                ByteVector q3 = ql.lanewise(VectorOperators.LSHR, 4)
-                        .or(qh.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                ByteVector q4 = ql32.lanewise(VectorOperators.LSHR, 4)
-                        .or(qh.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                int x = q + 128 * half + l;
-                acc0 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x))
-                        .fma(FloatVector.broadcast(F, block[192 + is]), acc0);
-                acc1 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x + 32))
-                        .fma(FloatVector.broadcast(F, block[192 + is + 2]), acc1);
-                acc0 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x + 64))
-                        .fma(FloatVector.broadcast(F, block[192 + is + 4]), acc0);
-                acc1 = ((FloatVector) q4.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xf, x + 96))
-                        .fma(FloatVector.broadcast(F, block[192 + is + 6]), acc1);
-            }
-        }
-        return a.scales[xb] * SuperBlockMatrix.half(block, 208) * acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     /** {@code a[ao ..< ao+n] . b[bo ..< bo+n]} for attention scores. */

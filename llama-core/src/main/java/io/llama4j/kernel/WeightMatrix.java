@@ -15,6 +15,7 @@ abstract sealed class WeightMatrix
         permits F32Matrix, F16Matrix, BF16Matrix, Q8_0InputMatrix, SuperBlockMatrix {
 
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     final String name;
@@ -52,6 +53,12 @@ abstract sealed class WeightMatrix
 
     /** Row {@code row} of this matrix times row {@code t} of {@code x}. */
     abstract float dot(int row, Activations x, int t);
+
+    /**
+     * What {@link #dot} computes, by the plain scalar loop that follows the block formulas: the kernel
+     * without the Vector API, and the reference the JMH module's speed guard compares the vector kernel with.
+     */
+    abstract float scalarDot(int row, Activations x, int t);
 
     /** Writes row {@code row}, dequantized, to {@code out[offset ..< offset + cols]}. */
     abstract void dequantizeRow(int row, float[] out, int offset);

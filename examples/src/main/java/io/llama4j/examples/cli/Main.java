@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The llama4j command line: {@code generate}, {@code chat} and {@code tokenize}. Results go to stdout, progress
+ * The llama4j command line: {@code generate}, {@code chat}, {@code tokenize} and {@code bench}. Results go to stdout, progress
  * and errors to stderr. A wrong command line or a missing file exits with 2, a model that cannot be read or run
  * with 1. {@code COMMAND --help} prints the command's usage to stdout and exits with 0.
  */
@@ -35,7 +35,7 @@ public final class Main {
         try {
             if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
                 err.println("usage: llama4j COMMAND ...\n\n" + GenerateCommand.USAGE + "\n" + ChatCommand.USAGE
-                        + "\n" + TokenizeCommand.USAGE);
+                        + "\n" + TokenizeCommand.USAGE + "\n" + BenchCommand.USAGE);
                 return args.length == 0 ? 2 : 0;
             }
             if (asksForHelp(args)) {
@@ -46,6 +46,7 @@ public final class Main {
                 case "generate" -> GenerateCommand.run(GenerateCommand.parse(args), out, err);
                 case "chat" -> ChatCommand.run(ChatCommand.parse(args), in, out, err);
                 case "tokenize" -> TokenizeCommand.run(TokenizeCommand.parse(args), out);
+                case "bench" -> BenchCommand.run(BenchCommand.parse(args), out, err);
                 default -> throw unknownCommand(args[0]);
             }
             out.flush();
@@ -76,12 +77,13 @@ public final class Main {
             case "generate" -> GenerateCommand.USAGE;
             case "chat" -> ChatCommand.USAGE;
             case "tokenize" -> TokenizeCommand.USAGE;
+            case "bench" -> BenchCommand.USAGE;
             default -> throw unknownCommand(command);
         };
     }
 
     private static UsageException unknownCommand(String command) {
-        return new UsageException("unknown command " + command + " (commands: generate, chat, tokenize)");
+        return new UsageException("unknown command " + command + " (commands: generate, chat, tokenize, bench)");
     }
 
     private static int fail(PrintStream err, String message, Exception e, boolean verbose) {

@@ -32,8 +32,7 @@ import reactor.core.publisher.FluxSink;
  * session of its own over the shared, thread-safe model, so one bean serves concurrent requests.
  *
  * <pre>{@code
- * @Bean
- * ChatModel llama(LlamaModel model) {
+ * ChatModel llama(LlamaModel model) {          // a @Bean method
  *     return new LlamaChatModel(model, LlamaChatOptions.builder().temperature(0.7).maxTokens(512).build());
  * }
  *

@@ -422,9 +422,14 @@ def main():
     prior_steps = 0
     if a.resume:
         saved = torch.load(a.resume)
+        weights = saved["model"]
         if not np.array_equal(saved["used"], used):
-            raise SystemExit(f"{a.resume} was trained on another corpus")
-        model.load_state_dict(saved["model"])
+            # The corpus changed: ids seen before keep their rows, new ones start from the shared row.
+            old = weights["embed.weight"]
+            old_row = {int(t): r for r, t in enumerate(saved["used"])}
+            rows_new = [old[old_row.get(int(t), len(old_row))] for t in used] + [old[-1]]
+            weights = dict(weights, **{"embed.weight": torch.stack(rows_new)})
+        model.load_state_dict(weights)
         prior_steps = saved.get("steps", 0)
     print(f"parameters trained: {sum(p.numel() for p in model.parameters())}", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.95), weight_decay=0.0)

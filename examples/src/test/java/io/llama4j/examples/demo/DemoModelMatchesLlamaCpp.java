@@ -63,6 +63,7 @@ class DemoModelMatchesLlamaCpp {
                 }
             }
         }
+        System.out.printf("demo model: %d greedy tokens equal to llama.cpp's%n", compared);
         assertTrue(compared >= 40, "compared only " + compared + " tokens");
     }
 

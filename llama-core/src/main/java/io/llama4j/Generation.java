@@ -14,6 +14,11 @@ import java.util.List;
  * @param decodeTokensPerSecond    generated tokens evaluated per second (0 when fewer than two were generated)
  * @param reusedPromptTokens       leading prompt tokens whose keys and values the session already held from
  *                                 an earlier generation or chat turn, so they were not evaluated again
+ *
+ * <pre>{@code
+ * Generation g = session.generate("Once upon a time", GenerationOptions.greedy(64), System.out::print);
+ * System.err.printf("%d tokens at %.1f tokens/s, stopped by %s%n", g.ids().length, g.decodeTokensPerSecond(), g.stopReason());
+ * }</pre>
  */
 public record Generation(
         int[] promptIds,

@@ -11,6 +11,11 @@ import java.util.Map;
  * @param executorSettings settings only one executor understands, by key; each provider documents its keys
  *                         and ignores the others (e.g. {@code onnx.provider} = {@code auto|cuda|cpu} for
  *                         {@code onnx}). Empty by default.
+ *
+ * <pre>{@code
+ * LoadOptions options = LoadOptions.defaults().withThreads(8).withExecutor("java");
+ * try (LlamaModel model = LlamaModel.load(Path.of("model.gguf"), options)) { ... }
+ * }</pre>
  */
 public record LoadOptions(String executor, int threads, Map<String, String> executorSettings) {
     public LoadOptions {

@@ -1,6 +1,14 @@
 package io.llama4j;
 
-/** Why a generation ended. */
+/**
+ * Why a generation ended.
+ *
+ * <pre>{@code
+ * if (session.generate(prompt, options, piece -> { }).stopReason() == StopReason.MAX_TOKENS) {
+ *     // the answer was cut short: ask for more tokens or continue the generation
+ * }
+ * }</pre>
+ */
 public enum StopReason {
     /** The model produced an end-of-text, end-of-turn or end-of-message token. */
     END_OF_GENERATION,

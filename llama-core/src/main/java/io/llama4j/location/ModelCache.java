@@ -29,6 +29,13 @@ import java.util.stream.Stream;
  *
  * <p>The default folder is the system property {@code llama4j.cache}, else {@code $XDG_CACHE_HOME/llama4j},
  * else {@code ~/.cache/llama4j}.
+ *
+ * <pre>{@code
+ * Path local = ModelCache.defaultCache()
+ *         .withProgress((what, done, total) -> System.err.printf("%s %d/%d%n", what, done, total))
+ *         .fetch(URI.create("https://example.org/model.gguf#sha256=..."));
+ * try (LlamaModel model = LlamaModel.load(local)) { ... }
+ * }</pre>
  */
 public final class ModelCache {
     private final Path folder;

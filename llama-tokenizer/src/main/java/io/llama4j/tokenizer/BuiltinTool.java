@@ -4,6 +4,10 @@ package io.llama4j.tokenizer;
  * The tools Llama 3.1 was trained to call in its own syntax ({@code <|python_tag|>brave_search.call(query="...")}).
  * Any of them enables "Environment: ipython"; the code interpreter is implied by that line and so is not
  * listed under "Tools:".
+ *
+ * <pre>{@code
+ * ChatFormat format = ChatFormat.llama31().withBuiltinTools(BuiltinTool.BRAVE_SEARCH, BuiltinTool.WOLFRAM_ALPHA);
+ * }</pre>
  */
 public enum BuiltinTool {
     BRAVE_SEARCH("brave_search"),

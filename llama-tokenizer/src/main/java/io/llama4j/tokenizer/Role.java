@@ -1,6 +1,12 @@
 package io.llama4j.tokenizer;
 
-/** The speaker of a chat message, with the name the Llama 3.1 prompt uses in its header. */
+/**
+ * The speaker of a chat message, with the name the Llama 3.1 prompt uses in its header.
+ *
+ * <pre>{@code
+ * ChatMessage message = new ChatMessage.Text(Role.USER, "Hi");   // same as ChatMessage.user("Hi")
+ * }</pre>
+ */
 public enum Role {
     SYSTEM("system"),
     USER("user"),

@@ -6,6 +6,14 @@ package io.llama4j.tokenizer;
  *
  * <p>It extends {@link IllegalArgumentException} because every case is a bad argument (data handed in),
  * never a bug inside the tokenizer.
+ *
+ * <pre>{@code
+ * try {
+ *     LlamaTokenizer.fromTokenizerJson(Path.of("tokenizer.json"));
+ * } catch (TokenizerException e) {
+ *     System.err.println(e.getMessage());   // what is wrong with the file, and where
+ * }
+ * }</pre>
  */
 public class TokenizerException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;

@@ -16,10 +16,11 @@ import java.util.Set;
 /** {@code chat}: load a model, then hold a conversation with it over stdin and stdout ({@link ChatRepl}). */
 final class ChatCommand {
     static final String USAGE = """
-            usage: chat --model PATH|URI [--system TEXT] [--max-tokens N] %s
+            usage: chat [--model PATH|URI] [--system TEXT] [--max-tokens N] %s
                         [--seed S] [--threads N] [--context N] [--executor java|onnx] [--verbose]
               One user message per line on stdin; each reply streams to stdout. Lines starting with / are commands:
-              /reset (forget the conversation), /system TEXT (new system prompt, new conversation), /help, /exit."""
+              /reset (forget the conversation), /system TEXT (new system prompt, new conversation), /history, /help,
+              /exit. Without --model: the demo model Llama-Fortunes-demo (tiny, trained on fortune cookies)."""
             .formatted(SamplingFlags.USAGE);
 
     private static final Set<String> VALUED = valued();
@@ -40,7 +41,8 @@ final class ChatCommand {
     }
 
     static void run(Flags flags, BufferedReader in, PrintStream out, PrintStream err) throws IOException {
-        Path modelPath = ModelLocation.resolve("chat", flags.string("--model"), err);
+        LoadProgressBar progress = new LoadProgressBar(err, System.console() != null);
+        Path modelPath = ModelLocation.resolve("chat", flags.string("--model"), err, progress);
         int threads = flags.integer("--threads", Runtime.getRuntime().availableProcessors());
         if (threads < 1) {
             throw new UsageException("chat: --threads must be at least 1");
@@ -58,7 +60,7 @@ final class ChatCommand {
 
         LoadOptions load = LoadOptions.defaults().withThreads(threads).withExecutor(flags.string("--executor"));
         SessionOptions sessionOptions = context > 0 ? SessionOptions.defaults().withContextLength(context) : SessionOptions.defaults();
-        try (LlamaModel model = LlamaModel.load(modelPath, load); Session session = model.newSession(sessionOptions)) {
+        try (LlamaModel model = progress.load(modelPath, load); Session session = model.newSession(sessionOptions)) {
             err.printf("llama4j: loaded %s (%s executor, %d threads, %d tokens of context); /help for commands%n",
                     modelPath.getFileName(), model.executorName(), threads, session.contextLength());
             GenerationOptions options = GenerationOptions.builder()

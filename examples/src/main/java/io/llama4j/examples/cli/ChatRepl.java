@@ -19,7 +19,7 @@ import java.util.List;
  */
 final class ChatRepl {
     static final String HELP = "commands: /reset (forget the conversation), /system TEXT (new system prompt, "
-            + "new conversation; /system alone removes it), /help, /exit";
+            + "new conversation; /system alone removes it), /history (the conversation so far), /help, /exit";
 
     private final Session session;
     private final GenerationOptions options;
@@ -29,6 +29,8 @@ final class ChatRepl {
     private String systemPrompt;
     /** The system prompt is sent with the first message of a conversation, where the chat format puts it. */
     private boolean conversationStarted;
+    /** The turns of this conversation as the user sees them, for /history. */
+    private final List<String> history = new ArrayList<>();
 
     ChatRepl(Session session, GenerationOptions options, String systemPrompt, PrintStream out, PrintStream err,
              boolean interactive) {
@@ -73,6 +75,7 @@ final class ChatRepl {
                 systemPrompt = argument.isEmpty() ? null : argument;
                 startOver();
             }
+            case "/history" -> printHistory();
             case "/help" -> err.println(HELP);
             default -> err.println("llama4j: unknown command " + command + "; " + HELP);
         }
@@ -82,6 +85,17 @@ final class ChatRepl {
     private void startOver() {
         session.reset();
         conversationStarted = false;
+        history.clear();
+    }
+
+    private void printHistory() {
+        if (systemPrompt != null) {
+            err.println("system: " + systemPrompt);
+        }
+        if (history.isEmpty()) {
+            err.println("(no turns yet)");
+        }
+        history.forEach(err::println);
     }
 
     private void reply(String userMessage) {
@@ -102,6 +116,8 @@ final class ChatRepl {
             return;
         }
         conversationStarted = true;
+        history.add("user: " + userMessage);
+        history.add("assistant: " + g.text());
         out.println();
         out.flush();
         if (g.stopReason() == StopReason.CONTEXT_FULL) {

@@ -22,11 +22,12 @@ import java.util.Set;
 /** {@code generate}: load a model, run one prompt, stream the text or print one JSON object. */
 final class GenerateCommand {
     static final String USAGE = """
-            usage: generate --model PATH|URI (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
+            usage: generate [--model PATH|URI] (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
                             [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]
                             [--stop TEXT]... [--seed S] [--threads N]
                             [--executor java|onnx] [--top-logits K] [--forced-ids 4,5,6]
-                            [--json-schema FILE] [--json] [--verbose]""";
+                            [--json-schema FILE] [--json] [--verbose]
+              Without --model: the demo model Llama-Fortunes-demo (tiny, trained on fortune cookies).""";
 
     private static final Set<String> VALUED = Set.of("--model", "--prompt", "--prompt-ids", "--max-tokens",
             "--temperature", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--stop", "--seed", "--threads", "--executor", "--top-logits", "--forced-ids",
@@ -41,7 +42,8 @@ final class GenerateCommand {
     }
 
     static void run(Flags flags, PrintStream out, PrintStream err) {
-        Path modelPath = ModelLocation.resolve("generate", flags.string("--model"), err);
+        LoadProgressBar progress = new LoadProgressBar(err, System.console() != null);
+        Path modelPath = ModelLocation.resolve("generate", flags.string("--model"), err, progress);
         if (flags.has("--prompt") == flags.has("--prompt-ids")) {
             throw new UsageException("generate: give exactly one of --prompt and --prompt-ids");
         }
@@ -83,7 +85,7 @@ final class GenerateCommand {
 
         long loadStart = System.nanoTime();
         LoadOptions load = LoadOptions.defaults().withThreads(threads).withExecutor(flags.string("--executor"));
-        try (LlamaModel model = LlamaModel.load(modelPath, load); Session session = model.newSession()) {
+        try (LlamaModel model = progress.load(modelPath, load); Session session = model.newSession()) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
             err.printf("llama4j: loaded %s (%s executor, %d threads) in %.0f ms%n",
                     modelPath.getFileName(), model.executorName(), threads, loadMs);

@@ -1,6 +1,7 @@
 package io.llama4j.examples.cli;
 
 import io.llama4j.LlamaException;
+import io.llama4j.location.LoadProgress;
 import io.llama4j.location.ModelCache;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,29 +14,35 @@ import java.util.regex.Pattern;
 
 /**
  * What {@code --model} may name: a GGUF file, an HF folder, an archive, or a URI ({@code http(s):},
- * {@code file:}, {@code jar:}, {@code classpath:}), which is fetched into the model cache first.
+ * {@code file:}, {@code jar:}, {@code classpath:}), which is fetched into the model cache first. Without
+ * {@code --model}, the demo model packed in the CLI jar ({@link #DEMO}) is used.
  */
 final class ModelLocation {
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
     private static final Set<String> SCHEMES = Set.of("file", "http", "https", "jar", "classpath");
 
+    /**
+     * Llama-Fortunes-demo (examples/demo-model): a 0.4M-parameter model trained on Debian's fortune cookies with
+     * the Llama 3 tokenizer, so that {@code llama4j generate --prompt ...} works with nothing downloaded.
+     */
+    static final String DEMO = "classpath:io/llama4j/examples/demo/Llama-Fortunes-demo-Q8_0.gguf";
+
     private ModelLocation() {
     }
 
-    static Path resolve(String command, String value, PrintStream progress) {
+    static Path resolve(String command, String value, PrintStream err) {
+        return resolve(command, value, err, new LoadProgressBar(err, false));
+    }
+
+    static Path resolve(String command, String value, PrintStream err, LoadProgress progress) {
         if (value == null) {
-            throw new UsageException(command + ": --model is required");
+            err.println("llama4j: no --model given: using the demo model Llama-Fortunes-demo, a tiny model trained on "
+                    + "fortune cookies (--model PATH for a real Llama 3.x GGUF or HF folder)");
+            value = DEMO;
         }
         Matcher m = SCHEME.matcher(value);
         if (m.find() && SCHEMES.contains(m.group(1).toLowerCase(Locale.ROOT))) {
-            long[] lastPercent = {-1};
-            ModelCache cache = ModelCache.defaultCache().withProgress((what, done, total) -> {
-                long percent = total > 0 ? done * 100 / total : -1;
-                if (percent != lastPercent[0] && percent % 10 == 0) {
-                    lastPercent[0] = percent;
-                    progress.printf("llama4j: %s %d%%%n", what, percent);
-                }
-            });
+            ModelCache cache = ModelCache.defaultCache().withProgress(progress);
             try {
                 return cache.fetch(URI.create(value));
             } catch (IllegalArgumentException e) {

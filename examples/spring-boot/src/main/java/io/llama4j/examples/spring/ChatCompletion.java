@@ -1,5 +1,6 @@
 package io.llama4j.examples.spring;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
@@ -16,7 +17,16 @@ record ChatCompletion(String id, String object, long created, String model, List
     record Choice(int index, Message message, String finishReason) {
     }
 
-    record Message(String role, String content) {
+    /** {@code content} is null (written as null) when the reply is {@code tool_calls}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Message(String role, String content, @JsonInclude(JsonInclude.Include.NON_NULL) List<ToolCall> toolCalls) {
+    }
+
+    /** One call of a function tool; {@code arguments} is JSON text, as OpenAI sends it. */
+    record ToolCall(String id, String type, Function function) {
+    }
+
+    record Function(String name, String arguments) {
     }
 
     /** Token counts; {@code completion_tokens} includes the end-of-turn token the model generated. */

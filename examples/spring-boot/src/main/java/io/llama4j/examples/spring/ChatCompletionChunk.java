@@ -29,6 +29,14 @@ record ChatCompletionChunk(String id, String object, long created, String model,
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Delta(String role, String content, List<ToolCallDelta> toolCalls) {
+        Delta(String role, String content) {
+            this(role, content, null);
+        }
+    }
+
+    /** A tool call in a streamed delta: OpenAI's tool call with the position it has in the message. */
+    record ToolCallDelta(int index, String id, String type, ChatCompletion.Function function) {
     }
 }

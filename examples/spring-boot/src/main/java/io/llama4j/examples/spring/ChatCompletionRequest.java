@@ -16,14 +16,19 @@ record ChatCompletionRequest(String model, List<Message> messages, Integer maxTo
                              Float temperature, Float topP, Integer topK, Float minP, Float frequencyPenalty,
                              Float presencePenalty, Long seed,
                              @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> stop,
-                             Integer n, boolean stream, StreamOptions streamOptions) {
+                             Integer n, boolean stream, StreamOptions streamOptions, List<JsonNode> tools,
+                             JsonNode toolChoice) {
 
     /**
      * One message; {@code content} is a string or, as newer clients send it, an array of parts of which
-     * the {@code text} ones are read.
+     * the {@code text} ones are read. An assistant message may carry the {@code tool_calls} it made, a
+     * {@code tool} message answers one ({@code tool_call_id}).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Message(String role, JsonNode content) {
+    record Message(String role, JsonNode content, List<ChatCompletion.ToolCall> toolCalls, String toolCallId) {
+        Message(String role, JsonNode content) {
+            this(role, content, null, null);
+        }
     }
 
     /** {@code include_usage}: send a last chunk with the token counts before {@code [DONE]}. */

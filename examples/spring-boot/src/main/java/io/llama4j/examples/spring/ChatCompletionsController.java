@@ -2,9 +2,11 @@ package io.llama4j.examples.spring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llama4j.ChatReply;
 import io.llama4j.Generation;
 import io.llama4j.GenerationOptions;
 import io.llama4j.StopReason;
+import io.llama4j.tokenizer.ChatFormat;
 import io.llama4j.tokenizer.ChatMessage;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +22,9 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * OpenAI's {@code POST /v1/chat/completions}, so that OpenAI clients (their SDKs, LangChain, curl scripts)
  * work against a local Llama model by changing only the base URL. The messages are rendered with the Llama
  * 3.1 chat template; {@code "stream": true} answers with {@code data:} chunks ending in {@code data: [DONE]}.
- * Every request is a conversation of its own: its history is the messages it sends.
+ * Every request is a conversation of its own: its history is the messages it sends. {@code tools} are
+ * offered as Llama 3.1 custom tools; a reply that calls one is answered as {@code tool_calls} with
+ * {@code finish_reason: "tool_calls"}, and the client sends the result back as a {@code tool} message.
  */
 @RestController
 class ChatCompletionsController {
@@ -43,29 +47,53 @@ class ChatCompletionsController {
             throw new IllegalArgumentException("only n = 1 is supported");
         }
         List<ChatMessage> messages = OpenAiMessages.toChat(request.messages());
+        ChatFormat format = OpenAiTools.chatFormat(request.tools(), request.toolChoice());
+        boolean tools = request.tools() != null && !request.tools().isEmpty();
         GenerationOptions options = request.settings().toOptions(sessions.model());
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
         if (request.stream()) {
-            StreamingResponseBody body = out -> stream(new EventStream(out, json), id, created, messages, options,
-                    request.includeUsage());
+            StreamingResponseBody body = out -> stream(new EventStream(out, json), id, created, format, tools,
+                    messages, options, request.includeUsage());
             return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body);
         }
-        Generation g = sessions.use(session -> session.chat(messages, options, piece -> { }).generation());
-        ChatCompletion.Choice choice = new ChatCompletion.Choice(0,
-                new ChatCompletion.Message("assistant", g.text()), finishReason(g.stopReason()));
+        ChatReply reply = sessions.use(session -> session.chatFormat(format).chat(messages, options, piece -> { }));
+        Generation g = reply.generation();
+        List<ChatCompletion.ToolCall> calls = tools ? OpenAiTools.toolCalls(reply.reply()) : null;
+        ChatCompletion.Message message = calls != null
+                ? new ChatCompletion.Message("assistant", null, calls)
+                : new ChatCompletion.Message("assistant", tools ? OpenAiTools.text(reply.reply()) : g.text(), null);
+        ChatCompletion.Choice choice = new ChatCompletion.Choice(0, message,
+                calls != null ? "tool_calls" : finishReason(g.stopReason()));
         byte[] completion = json.writeValueAsBytes(new ChatCompletion(id, created, modelName, choice, usage(g)));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(completion));
     }
 
-    private void stream(EventStream events, String id, long created, List<ChatMessage> messages,
-                        GenerationOptions options, boolean includeUsage) {
+    /**
+     * With tools offered, whether the reply is a call is known only at its end, so it is sent whole: one
+     * {@code tool_calls} delta, or one content delta. Without tools every piece is sent as it is made.
+     */
+    private void stream(EventStream events, String id, long created, ChatFormat format, boolean tools,
+                        List<ChatMessage> messages, GenerationOptions options, boolean includeUsage) {
         events.send(ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta("assistant", ""), null));
-        Generation g = sessions.use(session -> session.chat(messages, options, piece -> events.send(
-                ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta(null, piece), null)))
-                .generation());
-        events.send(ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta(null, null),
-                finishReason(g.stopReason())));
+        ChatReply reply = sessions.use(session -> session.chatFormat(format).chat(messages, options, tools ? piece -> { }
+                : piece -> events.send(ChatCompletionChunk.of(id, created, modelName,
+                        new ChatCompletionChunk.Delta(null, piece), null))));
+        Generation g = reply.generation();
+        String finish = finishReason(g.stopReason());
+        if (tools) {
+            List<ChatCompletion.ToolCall> calls = OpenAiTools.toolCalls(reply.reply());
+            if (calls != null) {
+                ChatCompletion.ToolCall call = calls.getFirst();
+                events.send(ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta(null, null,
+                        List.of(new ChatCompletionChunk.ToolCallDelta(0, call.id(), call.type(), call.function()))), null));
+                finish = "tool_calls";
+            } else {
+                events.send(ChatCompletionChunk.of(id, created, modelName,
+                        new ChatCompletionChunk.Delta(null, OpenAiTools.text(reply.reply())), null));
+            }
+        }
+        events.send(ChatCompletionChunk.of(id, created, modelName, new ChatCompletionChunk.Delta(null, null), finish));
         if (includeUsage) {
             events.send(ChatCompletionChunk.usage(id, created, modelName, usage(g)));
         }

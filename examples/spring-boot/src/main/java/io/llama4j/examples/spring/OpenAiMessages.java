@@ -2,6 +2,7 @@ package io.llama4j.examples.spring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llama4j.tokenizer.ChatMessage;
+import io.llama4j.tokenizer.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,13 @@ final class OpenAiMessages {
         for (int i = 0; i < messages.size(); i++) {
             ChatCompletionRequest.Message m = messages.get(i);
             String role = m.role() == null ? "" : m.role().toLowerCase(Locale.ROOT);
+            if (role.equals("assistant") && m.toolCalls() != null && !m.toolCalls().isEmpty()) {
+                // Llama 3.1 makes one call per turn: several calls become consecutive turns.
+                for (int c = 0; c < m.toolCalls().size(); c++) {
+                    chat.add(ChatMessage.toolCall(toolCall(m.toolCalls().get(c), i, c)));
+                }
+                continue;
+            }
             String text = text(m.content(), i);
             chat.add(switch (role) {
                 // "developer" is what OpenAI's newer models call the system role.
@@ -32,6 +40,19 @@ final class OpenAiMessages {
             });
         }
         return chat;
+    }
+
+    private static ToolCall toolCall(ChatCompletion.ToolCall call, int message, int index) {
+        String where = "messages[" + message + "].tool_calls[" + index + "]";
+        if (call == null || call.function() == null || call.function().name() == null) {
+            throw new IllegalArgumentException(where + ": needs function.name");
+        }
+        String arguments = call.function().arguments();
+        try {
+            return ToolCall.ofJson(call.function().name(), arguments == null || arguments.isBlank() ? "{}" : arguments);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(where + ": function.arguments is not a JSON object: " + e.getMessage());
+        }
     }
 
     private static String text(JsonNode content, int index) {

@@ -1,0 +1,246 @@
+package io.llama4j.springai;
+
+import java.util.List;
+import org.springframework.ai.chat.prompt.ChatOptions;
+
+/**
+ * Spring AI chat options for a llama4j model: Spring AI's portable ones (temperature, top-p, top-k, frequency
+ * and presence penalties, max tokens, stop sequences) plus llama.cpp's min-p and repeat penalty and the
+ * sampler's seed. A field left null takes the model's recommendation ({@code generation_config.json}), then
+ * llama.cpp's default. Options in a {@code Prompt} override the model's defaults field by field.
+ *
+ * <pre>{@code
+ * ChatModel chat = new LlamaChatModel(model, LlamaChatOptions.builder().temperature(0.7).maxTokens(256).build());
+ * String text = ChatClient.create(chat).prompt()
+ *         .user("Tell me a joke")
+ *         .options(LlamaChatOptions.builder().temperature(0.0).build())   // greedy for this call
+ *         .call().content();
+ * }</pre>
+ */
+public final class LlamaChatOptions implements ChatOptions {
+    private String model;
+    private Double temperature;
+    private Double topP;
+    private Integer topK;
+    private Double minP;
+    private Double repeatPenalty;
+    private Double frequencyPenalty;
+    private Double presencePenalty;
+    private Integer maxTokens;
+    private List<String> stopSequences;
+    private Long seed;
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String getModel() {
+        return model;
+    }
+
+    @Override
+    public Double getTemperature() {
+        return temperature;
+    }
+
+    @Override
+    public Double getTopP() {
+        return topP;
+    }
+
+    @Override
+    public Integer getTopK() {
+        return topK;
+    }
+
+    public Double getMinP() {
+        return minP;
+    }
+
+    public Double getRepeatPenalty() {
+        return repeatPenalty;
+    }
+
+    @Override
+    public Double getFrequencyPenalty() {
+        return frequencyPenalty;
+    }
+
+    @Override
+    public Double getPresencePenalty() {
+        return presencePenalty;
+    }
+
+    @Override
+    public Integer getMaxTokens() {
+        return maxTokens;
+    }
+
+    @Override
+    public List<String> getStopSequences() {
+        return stopSequences;
+    }
+
+    public Long getSeed() {
+        return seed;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public LlamaChatOptions copy() {
+        return builder().from(this).build();
+    }
+
+    /**
+     * These options overridden by {@code other}'s non-null values: its portable ones whatever its class, and
+     * min-p, repeat penalty and seed when it is a {@link LlamaChatOptions}.
+     */
+    LlamaChatOptions overriddenBy(ChatOptions other) {
+        if (other == null) {
+            return this;
+        }
+        Builder b = builder().from(this);
+        if (other.getModel() != null) {
+            b.model = other.getModel();
+        }
+        if (other.getTemperature() != null) {
+            b.temperature = other.getTemperature();
+        }
+        if (other.getTopP() != null) {
+            b.topP = other.getTopP();
+        }
+        if (other.getTopK() != null) {
+            b.topK = other.getTopK();
+        }
+        if (other.getFrequencyPenalty() != null) {
+            b.frequencyPenalty = other.getFrequencyPenalty();
+        }
+        if (other.getPresencePenalty() != null) {
+            b.presencePenalty = other.getPresencePenalty();
+        }
+        if (other.getMaxTokens() != null) {
+            b.maxTokens = other.getMaxTokens();
+        }
+        if (other.getStopSequences() != null && !other.getStopSequences().isEmpty()) {
+            b.stopSequences = other.getStopSequences();
+        }
+        if (other instanceof LlamaChatOptions llama) {
+            if (llama.minP != null) {
+                b.minP = llama.minP;
+            }
+            if (llama.repeatPenalty != null) {
+                b.repeatPenalty = llama.repeatPenalty;
+            }
+            if (llama.seed != null) {
+                b.seed = llama.seed;
+            }
+        }
+        return b.build();
+    }
+
+    /** Builds {@link LlamaChatOptions}; every value is optional. */
+    public static final class Builder {
+        private String model;
+        private Double temperature;
+        private Double topP;
+        private Integer topK;
+        private Double minP;
+        private Double repeatPenalty;
+        private Double frequencyPenalty;
+        private Double presencePenalty;
+        private Integer maxTokens;
+        private List<String> stopSequences;
+        private Long seed;
+
+        private Builder() {
+        }
+
+        Builder from(LlamaChatOptions o) {
+            model = o.model;
+            temperature = o.temperature;
+            topP = o.topP;
+            topK = o.topK;
+            minP = o.minP;
+            repeatPenalty = o.repeatPenalty;
+            frequencyPenalty = o.frequencyPenalty;
+            presencePenalty = o.presencePenalty;
+            maxTokens = o.maxTokens;
+            stopSequences = o.stopSequences;
+            seed = o.seed;
+            return this;
+        }
+
+        /** A name reported in responses' metadata. */
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder temperature(Double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        public Builder topP(Double topP) {
+            this.topP = topP;
+            return this;
+        }
+
+        public Builder topK(Integer topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        public Builder minP(Double minP) {
+            this.minP = minP;
+            return this;
+        }
+
+        public Builder repeatPenalty(Double repeatPenalty) {
+            this.repeatPenalty = repeatPenalty;
+            return this;
+        }
+
+        public Builder frequencyPenalty(Double frequencyPenalty) {
+            this.frequencyPenalty = frequencyPenalty;
+            return this;
+        }
+
+        public Builder presencePenalty(Double presencePenalty) {
+            this.presencePenalty = presencePenalty;
+            return this;
+        }
+
+        public Builder maxTokens(Integer maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        public Builder stopSequences(List<String> stopSequences) {
+            this.stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
+            return this;
+        }
+
+        public Builder seed(Long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public LlamaChatOptions build() {
+            LlamaChatOptions o = new LlamaChatOptions();
+            o.model = model;
+            o.temperature = temperature;
+            o.topP = topP;
+            o.topK = topK;
+            o.minP = minP;
+            o.repeatPenalty = repeatPenalty;
+            o.frequencyPenalty = frequencyPenalty;
+            o.presencePenalty = presencePenalty;
+            o.maxTokens = maxTokens;
+            o.stopSequences = stopSequences;
+            o.seed = seed;
+            return o;
+        }
+    }
+}

@@ -28,7 +28,8 @@ import java.util.Locale;
  * files and HF folders: it builds their Llama graph ({@link GraphCache}, under the model cache folder) once,
  * logging progress, and reuses it afterwards. Settings for that: {@code onnx.precision} {@code fp32|fp16}
  * (default fp32 on the CPU, fp16 on CUDA), {@code onnx.logits} {@code last|all} (default last: one row of
- * logits per run), {@code onnx.accuracy} 0..4 ({@code MatMulNBits} accuracy_level, default 4), {@code onnx.cache}
+ * logits per run), {@code onnx.kquant-bits} {@code 4|8} (what K-quants are requantized to, default 4),
+ * {@code onnx.accuracy} 0..4 ({@code MatMulNBits} accuracy_level, default 4), {@code onnx.cache}
  * (the cache folder; default {@code ModelCache.defaultCache()}).
  *
  * <pre>{@code
@@ -105,7 +106,12 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
         if (accuracy < 0 || accuracy > 4) {
             throw new LlamaException("onnx.accuracy must be 0..4, got " + accuracy);
         }
-        GraphOptions graphOptions = new GraphOptions(precision, allLogits, accuracy);
+        int kQuantBits = switch (options.setting("onnx.kquant-bits").orElse("4")) {
+            case "4" -> 4;
+            case "8" -> 8;
+            default -> throw new LlamaException("onnx.kquant-bits must be 4 or 8");
+        };
+        GraphOptions graphOptions = new GraphOptions(precision, allLogits, accuracy, kQuantBits);
         java.nio.file.Path cache = options.setting("onnx.cache").map(java.nio.file.Path::of)
                 .orElseGet(() -> ModelCache.defaultCache().folder());
         BuiltGraph built = GraphCache.at(cache).obtain(model, graphOptions, new LoggedProgress());
@@ -114,7 +120,7 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
         } else {
             LOG.log(Level.INFO, "onnx: built the graph in " + built.buildMillis() + " ms into " + built.folder()
                     + (built.requantizations().isEmpty() ? "" : "; " + built.requantizations().size()
-                    + " weights requantized to 4 bits, worst relative rms error "
+                    + " weights requantized, worst relative rms error "
                     + String.format(Locale.ROOT, "%.4f", built.worstRequantizationError())));
         }
         return built;

@@ -48,7 +48,7 @@ final class LlamaGraphBuilder {
         int t = p.onnxType;
         try (ExternalData data = new ExternalData(folder.resolve(BuiltGraph.DATA_FILE))) {
             OnnxModelWriter w = new OnnxModelWriter(spec.name(), data);
-            WeightEncoder weights = new WeightEncoder(w, p, options.accuracyLevel(), source.location());
+            WeightEncoder weights = new WeightEncoder(w, p, options.accuracyLevel(), options.kQuantBits(), source.location());
             int kvHeads = spec.kvHeads();
             int headDim = spec.headDim();
             int int64 = TensorProto.DataType.INT64_VALUE;
@@ -87,7 +87,7 @@ final class LlamaGraphBuilder {
             for (String name : source.weights().names()) {
                 totalBytes += source.weights().find(name).orElseThrow().data().byteSize();
             }
-            progress.update("ONNX graph " + spec.name(), data.size(), totalBytes);
+            progress.update("ONNX graph " + spec.name(), Math.min(weights.sourceBytes(), totalBytes), totalBytes);
 
             String residual = "embedded";
             String hidden = null; // the output of the previous block, not yet added to the residual
@@ -120,7 +120,7 @@ final class LlamaGraphBuilder {
                 String silu = w.op("Mul", b + "gate_silu", gate, sigmoid);
                 String product = w.op("Mul", b + "swiglu", silu, up);
                 hidden = weights.matMul(product, matrix(b + "ffn_down.weight", spec.ffnDim(), spec.dim()), b + "ffn_out");
-                progress.update("ONNX graph " + spec.name(), data.size(), totalBytes);
+                progress.update("ONNX graph " + spec.name(), Math.min(weights.sourceBytes(), totalBytes), totalBytes);
             }
             String normed = norm(w, weights, "output_norm.weight", hidden, residual, "output_norm", "residual_out");
             if (!options.allLogits()) {

@@ -21,7 +21,8 @@ import java.util.List;
  *   <li>Q4_0 and Q8_0: their blocks of 32 re-laid as {@code MatMulNBits} blocks (4 or 8 bits, block 32,
  *       the implicit zero point 8 or 128 equals ggml's offset, the fp16 scale kept): the same values exactly;</li>
  *   <li>other types (K-quants): dequantized with the Java kernel's dequantizer and requantized to 4-bit
- *       blocks of 32 with a zero point (min/max), the loss recorded as a {@link Requantization}.</li>
+ *       (or, when asked, 8-bit) blocks of 32 with a float zero point, the loss recorded as a
+ *       {@link Requantization} (none for Q4_K, whose sub-blocks keep their grid).</li>
  * </ul>
  */
 final class WeightEncoder {
@@ -31,14 +32,22 @@ final class WeightEncoder {
     private final OnnxModelWriter writer;
     private final Precision precision;
     private final int accuracyLevel;
+    private final int kQuantBits;
     private final Path file;
     private final List<Requantization> requantized = new ArrayList<>();
+    private long sourceBytes;
 
-    WeightEncoder(OnnxModelWriter writer, Precision precision, int accuracyLevel, Path file) {
+    WeightEncoder(OnnxModelWriter writer, Precision precision, int accuracyLevel, int kQuantBits, Path file) {
         this.writer = writer;
+        this.kQuantBits = kQuantBits;
         this.precision = precision;
         this.accuracyLevel = accuracyLevel;
         this.file = file;
+    }
+
+    /** Bytes of source tensors encoded so far, for progress reports. */
+    long sourceBytes() {
+        return sourceBytes;
     }
 
     List<Requantization> requantized() {
@@ -50,6 +59,7 @@ final class WeightEncoder {
         int k = Math.toIntExact(weight.rowLength());
         int n = Math.toIntExact(weight.rows());
         TensorType type = weight.type();
+        sourceBytes += weight.data().byteSize();
         if (type == TensorType.F32 || type == TensorType.F16 || type == TensorType.BF16 || k % BLOCK != 0) {
             String w = floatTransposed(weight, k, n);
             return writer.op("MatMul", output, input, w);
@@ -64,8 +74,8 @@ final class WeightEncoder {
             bits = 8;
             blocksFromQ8_0(weight, k, n);
         } else {
-            bits = 4;
-            requantize(weight, k, n);
+            bits = kQuantBits;
+            requantize(weight, k, n, bits);
             inputs.add(name + ".zero_points");
         }
         return writer.add(writer.node("MatMulNBits", OnnxModelWriter.MICROSOFT, inputs.toArray(String[]::new), output)
@@ -79,6 +89,7 @@ final class WeightEncoder {
     /** A float tensor as stored (norm weights, the embedding table), written row by row. */
     String floats(Tensor tensor, String name, long... dims) throws IOException {
         TensorRows rows = TensorRows.of(tensor, file);
+        sourceBytes += tensor.data().byteSize();
         int cols = rows.columns();
         long length = (long) rows.rows() * cols * precision.bytes;
         return writer.streamedInitializer(name, precision.onnxType, length, data -> {
@@ -158,55 +169,104 @@ final class WeightEncoder {
     }
 
     /**
-     * Dequantizes each row and requantizes it in blocks of 32 to 4 bits between the block's minimum and
-     * maximum (a zero point per block, two to a byte, each row's padded to whole bytes).
+     * Dequantizes each row and requantizes it in blocks of 32 to {@code bits} bits, {@code (q - zero) * scale}
+     * with a float zero point per block. A block whose values already lie on an evenly spaced grid of at most
+     * 2^bits levels (a Q4_K sub-block: {@code d * sc * q - dmin * m}) keeps that grid, so that Q4_K converts
+     * without loss; any other block spans its minimum to maximum.
      */
-    private void requantize(Tensor weight, int k, int n) throws IOException {
+    private void requantize(Tensor weight, int k, int n, int bits) throws IOException {
         int blocks = k / BLOCK;
-        int zeroBytesPerRow = (blocks + 1) / 2;
+        int levels = (1 << bits) - 1;
+        int blob = BLOCK * bits / 8;
         TensorRows rows = TensorRows.of(weight, file);
-        ByteBuffer packed = buffer((long) n * blocks * 16);
+        ByteBuffer packed = buffer((long) n * blocks * blob);
         ByteBuffer scales = buffer((long) n * blocks * precision.bytes);
-        ByteBuffer zeros = buffer((long) n * zeroBytesPerRow);
+        // 4 bits: a float zero point per block (ONNX Runtime's float path), which keeps Q4_K's offsets exact.
+        // 8 bits: a uint8 zero point, the only kind ONNX Runtime's CPU kernel takes at 8 bits.
+        boolean floatZeros = bits == 4;
+        ByteBuffer zeros = buffer((long) n * blocks * (floatZeros ? precision.bytes : 1));
         float[] row = new float[k];
+        float[] sorted = new float[BLOCK];
         int[] q = new int[BLOCK];
         double errorSquares = 0;
         double sourceSquares = 0;
         for (int r = 0; r < n; r++) {
             rows.read(r, row, 0);
-            byte[] rowZeros = new byte[zeroBytesPerRow];
             for (int b = 0; b < blocks; b++) {
-                float min = Float.POSITIVE_INFINITY;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < BLOCK; j++) {
-                    min = Math.min(min, row[b * BLOCK + j]);
-                    max = Math.max(max, row[b * BLOCK + j]);
+                System.arraycopy(row, b * BLOCK, sorted, 0, BLOCK);
+                java.util.Arrays.sort(sorted);
+                float min = sorted[0];
+                float scale;
+                float zero;
+                if (floatZeros) {
+                    scale = precision.round(gridStep(sorted, levels));
+                    zero = scale == 0 ? 0 : precision.round(-min / scale);
+                } else {
+                    // An integer zero point: the range must hold 0 so that it falls in 0..levels.
+                    min = Math.min(min, 0f);
+                    scale = precision.round((Math.max(sorted[BLOCK - 1], 0f) - min) / levels);
+                    zero = scale == 0 ? 0 : Math.clamp(Math.round(-min / scale), 0, levels);
                 }
-                // The range must hold 0 so that zero weights stay exact and the zero point is in 0..15.
-                min = Math.min(min, 0f);
-                max = Math.max(max, 0f);
-                float scale = precision.round((max - min) / 15f);
-                int zero = scale == 0 ? 8 : Math.clamp(Math.round(-min / scale), 0, 15);
                 for (int j = 0; j < BLOCK; j++) {
                     float x = row[b * BLOCK + j];
-                    q[j] = scale == 0 ? zero : Math.clamp(Math.round(x / scale) + zero, 0, 15);
+                    q[j] = scale == 0 ? 0 : Math.clamp(Math.round(x / scale + zero), 0, levels);
                     double error = (q[j] - zero) * (double) scale - x;
                     errorSquares += error * error;
                     sourceSquares += (double) x * x;
                 }
                 precision.put(scales, scale);
-                for (int i = 0; i < 16; i++) {
-                    packed.put((byte) (q[2 * i] | q[2 * i + 1] << 4));
+                if (floatZeros) {
+                    precision.put(zeros, zero);
+                } else {
+                    zeros.put((byte) zero);
                 }
-                rowZeros[b / 2] |= (byte) (zero << (4 * (b % 2)));
+                if (bits == 4) {
+                    for (int i = 0; i < 16; i++) {
+                        packed.put((byte) (q[2 * i] | q[2 * i + 1] << 4));
+                    }
+                } else {
+                    for (int j = 0; j < BLOCK; j++) {
+                        packed.put((byte) q[j]);
+                    }
+                }
             }
-            zeros.put(rowZeros);
         }
-        writeBlocks(weight.name(), packed, scales, n, blocks, 16);
-        writer.initializer(weight.name() + ".zero_points", TensorProto.DataType.UINT8_VALUE, zeros.flip(),
-                (long) n * zeroBytesPerRow);
-        requantized.add(new Requantization(weight.name(), weight.type(), 4,
+        writeBlocks(weight.name(), packed, scales, n, blocks, blob);
+        writer.initializer(weight.name() + ".zero_points",
+                floatZeros ? precision.onnxType : TensorProto.DataType.UINT8_VALUE, zeros.flip(), (long) n * blocks);
+        requantized.add(new Requantization(weight.name(), weight.type(), bits,
                 sourceSquares == 0 ? 0 : Math.sqrt(errorSquares / sourceSquares)));
+    }
+
+    /**
+     * The spacing of the grid the sorted block's values lie on, when they lie on one of at most {@code levels}
+     * steps (the smallest gap between distinct values, checked against every value); otherwise the
+     * min-to-max range over {@code levels}.
+     */
+    private static float gridStep(float[] sorted, int levels) {
+        float range = sorted[sorted.length - 1] - sorted[0];
+        if (range == 0) {
+            return 0;
+        }
+        float step = Float.POSITIVE_INFINITY;
+        for (int i = 1; i < sorted.length; i++) {
+            float gap = sorted[i] - sorted[i - 1];
+            if (gap > range * 1e-4f) {
+                step = Math.min(step, gap);
+            }
+        }
+        float steps = range / step;
+        if (steps <= levels + 1e-3f) {
+            boolean onGrid = true;
+            for (float v : sorted) {
+                float t = (v - sorted[0]) / step;
+                onGrid &= Math.abs(t - Math.round(t)) < 1e-3f;
+            }
+            if (onGrid) {
+                return step;
+            }
+        }
+        return range / levels;
     }
 
     private void writeBlocks(String name, ByteBuffer packed, ByteBuffer scales, int n, int blocks, int blobSize)

@@ -30,6 +30,9 @@ import java.util.Arrays;
  * {@code logits}, {@code present.N.key|value}: HF optimum's names, which {@code GraphLayout} reads by default.
  */
 final class LlamaGraphBuilder {
+    /** Quantized embedding tables larger than this in F32 are stored as FP16. */
+    static final long HALF_EMBEDDING_ABOVE = 256L << 20;
+
     private final ModelSource source;
     private final ModelSpec spec;
     private final GraphOptions options;
@@ -80,9 +83,19 @@ final class LlamaGraphBuilder {
 
             Tensor embedding = tensor("token_embd.weight");
             checkShape(embedding, spec.dim(), spec.vocabularySize());
-            w.add(w.node("Gather", null, new String[] {
-                    weights.floats(embedding, "token_embd.weight", spec.vocabularySize(), spec.dim()), "input_ids"},
-                    "embedded"));
+            // A quantized table read as F32 would be 4-8x its size in the file (1 GB for Llama 3.2 1B): a large
+            // one is stored as FP16 (a relative rounding of 2^-11 on the embeddings) and its rows widened after
+            // the Gather. Float sources and the small test models keep their exact values.
+            long f32Bytes = (long) spec.vocabularySize() * spec.dim() * 4;
+            boolean quantized = embedding.type().blockSize() > 1;
+            Precision table = quantized && f32Bytes > HALF_EMBEDDING_ABOVE ? Precision.FP16 : p;
+            String gathered = w.add(w.node("Gather", null, new String[] {
+                    weights.floats(embedding, "token_embd.weight", table, spec.vocabularySize(), spec.dim()), "input_ids"},
+                    table == p ? "embedded" : "embedded_table_type"));
+            if (table != p) {
+                w.add(w.node("Cast", null, new String[] {gathered}, "embedded")
+                        .addAttribute(OnnxModelWriter.attr("to", (long) t)));
+            }
             long totalBytes = 0;
             for (String name : source.weights().names()) {
                 totalBytes += source.weights().find(name).orElseThrow().data().byteSize();

@@ -88,6 +88,11 @@ final class WeightEncoder {
 
     /** A float tensor as stored (norm weights, the embedding table), written row by row. */
     String floats(Tensor tensor, String name, long... dims) throws IOException {
+        return floats(tensor, name, precision, dims);
+    }
+
+    /** {@link #floats(Tensor, String, long...)} in a given precision. */
+    String floats(Tensor tensor, String name, Precision precision, long... dims) throws IOException {
         TensorRows rows = TensorRows.of(tensor, file);
         sourceBytes += tensor.data().byteSize();
         int cols = rows.columns();

@@ -51,7 +51,7 @@ class BuiltGraphGreedyMatchesLlamaCpp {
         ModelFormat format = model.toString().endsWith(".gguf") ? new GgufFormat() : new HfFolderFormat();
         int equal = 0;
         int compared = 0;
-        try (LoadedModel built = built(format, model, Map.of())) {
+        try (LoadedModel built = built(format, model, cache, Map.of())) {
             for (JsonNode result : ref.get("results")) {
                 int[] prompt = OnnxFixtures.ints(result.get("prompt_tokens"));
                 int[] expected = OnnxFixtures.ints(result.get("output_tokens"));
@@ -78,8 +78,8 @@ class BuiltGraphGreedyMatchesLlamaCpp {
         }
     }
 
-    /** The {@code onnx} executor on a GGUF file or HF folder, building its graph into this test's cache. */
-    static LoadedModel built(ModelFormat format, Path model, Map<String, String> settings) {
+    /** The {@code onnx} executor on a GGUF file or HF folder, on the CPU, building its graph into {@code cache}. */
+    static LoadedModel built(ModelFormat format, Path model, Path cache, Map<String, String> settings) {
         OpenedModel opened = format.open(model);
         try {
             Map<String, String> all = new java.util.HashMap<>(Map.of(Device.SETTING, "cpu", "onnx.cache", cache.toString()));

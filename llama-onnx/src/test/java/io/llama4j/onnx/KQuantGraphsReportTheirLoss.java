@@ -49,6 +49,9 @@ class KQuantGraphsReportTheirLoss {
             }
             System.out.printf("%s -> %d bits: worst relative rms error %.5f%n", fixture, bits, built.worstRequantizationError());
         }
+        if (bits != 4) {
+            return; // the greedy record is kept for the default, 4 bits (a run takes a while on the float path)
+        }
         JsonNode ref = new ObjectMapper().readTree(OnnxFixtures.shared().resolve("data/models/" + fixture + ".ref.json").toFile());
         try (LoadedModel m = BuiltGraphGreedyMatchesLlamaCpp.built(new GgufFormat(), model, cache,
                 Map.of("onnx.kquant-bits", Integer.toString(bits)))) {

@@ -124,6 +124,26 @@ class OnnxExecutorBuildsGgufGraphsWhenNamed {
         assertArrayEquals(last, all, 1e-4f);
     }
 
+    /**
+     * The FP16 graph (what CUDA gets) is valid and runs wherever ONNX Runtime has FP16 kernels; on the CPU its
+     * greedy tokens for the tiny model equal the FP32 graph's (the reference's smallest top-1/top-2 margin,
+     * 0.011, is far above FP16 rounding on these widths).
+     */
+    @Test
+    void fp16GraphGivesTheFp32GraphsTokens() {
+        int[] prompt = {128000, 791, 6864, 315, 9822, 374};
+        int[] fp32;
+        int[] fp16;
+        try (LoadedModel m = BuiltGraphGreedyMatchesLlamaCpp.built(new GgufFormat(), OnnxFixtures.tinyGguf(), cache, java.util.Map.of())) {
+            fp32 = GreedyOnOnnxMatchesLlamaCpp.greedy(m, prompt, 16);
+        }
+        try (LoadedModel m = BuiltGraphGreedyMatchesLlamaCpp.built(new GgufFormat(), OnnxFixtures.tinyGguf(), cache,
+                java.util.Map.of("onnx.precision", "fp16"))) {
+            fp16 = GreedyOnOnnxMatchesLlamaCpp.greedy(m, prompt, 16);
+        }
+        assertArrayEquals(fp32, fp16);
+    }
+
     private List<Path> entries() throws IOException {
         try (Stream<Path> s = Files.list(cache.resolve("onnx-graphs"))) {
             return s.filter(p -> !p.getFileName().toString().startsWith(".")).toList();

@@ -2,18 +2,19 @@ package io.llama4j.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.llama4j.spi.Executor;
-import io.llama4j.spi.ExecutorOptions;
-import io.llama4j.spi.ExecutorProvider;
-import io.llama4j.spi.ModelSource;
+import io.llama4j.LlamaException;
 import io.llama4j.location.LoadProgress;
 import io.llama4j.location.ModelCache;
 import io.llama4j.onnx.graph.BuiltGraph;
 import io.llama4j.onnx.graph.GraphCache;
 import io.llama4j.onnx.graph.GraphOptions;
 import io.llama4j.onnx.graph.Precision;
-import io.llama4j.LlamaException;
+import io.llama4j.spi.Executor;
+import io.llama4j.spi.ExecutorOptions;
+import io.llama4j.spi.ExecutorProvider;
+import io.llama4j.spi.ModelSource;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -38,6 +39,8 @@ import java.util.Locale;
  * }</pre>
  */
 public final class OnnxExecutorProvider implements ExecutorProvider {
+    private static final System.Logger LOG = System.getLogger("io.llama4j.onnx");
+
     @Override
     public String name() {
         return "onnx";
@@ -112,7 +115,7 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
             default -> throw new LlamaException("onnx.kquant-bits must be 4 or 8");
         };
         GraphOptions graphOptions = new GraphOptions(precision, allLogits, accuracy, kQuantBits);
-        java.nio.file.Path cache = options.setting("onnx.cache").map(java.nio.file.Path::of)
+        Path cache = options.setting("onnx.cache").map(Path::of)
                 .orElseGet(() -> ModelCache.defaultCache().folder());
         BuiltGraph built = GraphCache.at(cache).obtain(model, graphOptions, new LoggedProgress());
         if (built.reused()) {
@@ -125,8 +128,6 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
         }
         return built;
     }
-
-    private static final System.Logger LOG = System.getLogger("io.llama4j.onnx");
 
     /** Logs the build at every tenth of the weights written. */
     private static final class LoggedProgress implements LoadProgress {

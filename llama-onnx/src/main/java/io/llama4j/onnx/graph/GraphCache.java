@@ -154,7 +154,8 @@ public final class GraphCache {
             if (!Files.isRegularFile(file)) {
                 return list;
             }
-            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split("\t");
                 list.add(new Requantization(f[0], TensorType.valueOf(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3])));
             }

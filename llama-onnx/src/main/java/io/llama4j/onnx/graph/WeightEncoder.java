@@ -27,17 +27,27 @@ import java.util.List;
  */
 final class WeightEncoder {
     static final int BLOCK = 32;
+    /** Largest buffer a transposition holds at once. */
+    static final long BAND_BYTES = 64L << 20;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final OnnxModelWriter writer;
     private final Precision precision;
     private final int accuracyLevel;
     private final int kQuantBits;
+    private final long bandBytes;
     private final Path file;
     private final List<Requantization> requantized = new ArrayList<>();
     private long sourceBytes;
 
     WeightEncoder(OnnxModelWriter writer, Precision precision, int accuracyLevel, int kQuantBits, Path file) {
+        this(writer, precision, accuracyLevel, kQuantBits, file, BAND_BYTES);
+    }
+
+    /** With another transposition band size (tests use small ones to cross band boundaries). */
+    WeightEncoder(OnnxModelWriter writer, Precision precision, int accuracyLevel, int kQuantBits, Path file,
+            long bandBytes) {
+        this.bandBytes = bandBytes;
         this.writer = writer;
         this.kQuantBits = kQuantBits;
         this.precision = precision;
@@ -111,24 +121,35 @@ final class WeightEncoder {
         }, dims);
     }
 
+    /**
+     * W^T as {@code [K, N]}, written in bands of output rows (input columns) that fit {@link #BAND_BYTES} (by default), each
+     * band a pass over W's rows: no buffer the size of the matrix (an 8B model's output matrix is 2 GB in
+     * F32), at the cost of dequantizing W once per band.
+     */
     private String floatTransposed(Tensor weight, int k, int n) throws IOException {
         TensorRows rows = TensorRows.of(weight, file);
-        ByteBuffer out = buffer((long) k * n * precision.bytes);
-        float[] row = new float[k];
         int bytes = precision.bytes;
-        for (int r = 0; r < n; r++) {
-            rows.read(r, row, 0);
-            for (int c = 0; c < k; c++) {
-                int at = (c * n + r) * bytes;
-                if (bytes == 4) {
-                    out.putFloat(at, row[c]);
-                } else {
-                    out.putShort(at, Float.floatToFloat16(row[c]));
+        int band = (int) Math.max(1, Math.min(k, bandBytes / ((long) n * bytes)));
+        return writer.streamedInitializer(weight.name(), precision.onnxType, (long) k * n * bytes, data -> {
+            float[] row = new float[k];
+            ByteBuffer out = buffer((long) band * n * bytes);
+            for (int from = 0; from < k; from += band) {
+                int to = Math.min(k, from + band);
+                out.clear();
+                for (int r = 0; r < n; r++) {
+                    rows.read(r, row, 0);
+                    for (int c = from; c < to; c++) {
+                        int at = ((c - from) * n + r) * bytes;
+                        if (bytes == 4) {
+                            out.putFloat(at, row[c]);
+                        } else {
+                            out.putShort(at, Float.floatToFloat16(row[c]));
+                        }
+                    }
                 }
+                data.write(out.position(0).limit((to - from) * n * bytes));
             }
-        }
-        out.position(0).limit(k * n * bytes);
-        return writer.initializer(weight.name(), precision.onnxType, out, k, n);
+        }, k, n);
     }
 
     /**
@@ -282,7 +303,8 @@ final class WeightEncoder {
 
     private static ByteBuffer buffer(long bytes) {
         if (bytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a weight of " + bytes + " bytes exceeds what one buffer holds");
+            throw new io.llama4j.LlamaException("a weight of " + bytes + " bytes in one encoding exceeds what the graph "
+                    + "builder holds in one buffer (2 GB); models this large are not supported yet");
         }
         return ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     }

@@ -31,16 +31,20 @@ class MatMulNBitsReproducesTheDequantizer {
 
     @ParameterizedTest(name = "{0} {1} {2}-bit")
     @CsvSource({
-            "small-k-Q4_0.gguf, blk.0.ffn_down.weight, 4, 1e-5",
-            "small-k-Q4_0.gguf, blk.1.attn_q.weight, 4, 1e-5",
-            "tiny-Q8_0.gguf, blk.0.ffn_gate.weight, 4, 1e-5",
-            "small-k-Q4_K.gguf, blk.0.ffn_up.weight, 4, 1e-5",
-            "small-k-Q4_K.gguf, blk.0.ffn_up.weight, 8, 1e-2",
-            "small-k-Q6_K.gguf, blk.0.attn_v.weight, 8, 1e-2",
-            "small-k-Q6_K.gguf, blk.0.attn_v.weight, 4, 2e-1",
-            "tiny-F16.gguf, blk.1.attn_output.weight, 4, 1e-5",
-            "tiny-BF16.gguf, blk.0.attn_k.weight, 4, 1e-5"})
-    void nodeOutputEqualsTheDequantizedProduct(String fixture, String name, int kQuantBits, double tolerance) throws Exception {
+            "small-k-Q4_0.gguf, blk.0.ffn_down.weight, 4, 1e-5, 0",
+            "small-k-Q4_0.gguf, blk.1.attn_q.weight, 4, 1e-5, 0",
+            "tiny-Q8_0.gguf, blk.0.ffn_gate.weight, 4, 1e-5, 0",
+            "small-k-Q4_K.gguf, blk.0.ffn_up.weight, 4, 1e-5, 0",
+            "small-k-Q4_K.gguf, blk.0.ffn_up.weight, 8, 1e-2, 0",
+            "small-k-Q6_K.gguf, blk.0.attn_v.weight, 8, 1e-2, 0",
+            "small-k-Q6_K.gguf, blk.0.attn_v.weight, 4, 2e-1, 0",
+            "tiny-F16.gguf, blk.1.attn_output.weight, 4, 1e-5, 0",
+            "tiny-BF16.gguf, blk.0.attn_k.weight, 4, 1e-5, 0",
+            // (last column: the transposition band in bytes, 0 for the default)
+            // A float weight transposed in bands of 3 columns (1000 bytes): every band boundary crossed.
+            "tiny-F32.gguf, blk.0.ffn_down.weight, 4, 1e-5, 1000"})
+    void nodeOutputEqualsTheDequantizedProduct(String fixture, String name, int kQuantBits, double tolerance,
+            long bandBytes) throws Exception {
         Path model = Path.of(System.getProperty("llama4j.fixtures", "../target/fixtures")).resolve(fixture);
         try (OpenedModel opened = new GgufFormat().open(model)) {
             Tensor weight = opened.source().weights().find(name).orElseThrow();
@@ -49,7 +53,8 @@ class MatMulNBitsReproducesTheDequantizer {
             Path graph = dir.resolve("m.onnx");
             try (ExternalData data = new ExternalData(dir.resolve(BuiltGraph.DATA_FILE))) {
                 OnnxModelWriter w = new OnnxModelWriter("one", data);
-                WeightEncoder encoder = new WeightEncoder(w, Precision.FP32, 0, kQuantBits, model);
+                WeightEncoder encoder = new WeightEncoder(w, Precision.FP32, 0, kQuantBits, model,
+                        bandBytes == 0 ? WeightEncoder.BAND_BYTES : bandBytes);
                 w.input("x", TensorProto.DataType.FLOAT_VALUE, 1, 3, k);
                 w.output("y", TensorProto.DataType.FLOAT_VALUE, 1, 3, n);
                 encoder.matMul("x", weight, "y");

@@ -144,6 +144,24 @@ class OnnxExecutorBuildsGgufGraphsWhenNamed {
         assertArrayEquals(fp32, fp16);
     }
 
+    /**
+     * GroupQueryAttention appends several tokens to a non-empty shared buffer (a new chat turn) and rewinds
+     * (a session reusing a shared prefix) as a fresh state computes the whole prompt at once.
+     */
+    @Test
+    void promptsFedInPiecesOrAfterARewindGiveTheSameLogits() {
+        int[] prompt = {128000, 791, 6864, 315, 9822, 374, 12366, 13};
+        try (LoadedModel m = BuiltGraphGreedyMatchesLlamaCpp.built(new GgufFormat(), OnnxFixtures.tinyGguf(), cache, java.util.Map.of());
+             var whole = m.executor().newState(16);
+             var pieces = m.executor().newState(16)) {
+            float[] expected = whole.forward(prompt, 0);
+            pieces.forward(java.util.Arrays.copyOfRange(prompt, 0, 3), 0);
+            assertArrayEquals(expected, pieces.forward(java.util.Arrays.copyOfRange(prompt, 3, 8), 3), 1e-4f, "in pieces");
+            pieces.forward(new int[] {9, 9, 9}, 5); // a detour from position 5, then back to position 2
+            assertArrayEquals(expected, pieces.forward(java.util.Arrays.copyOfRange(prompt, 2, 8), 2), 1e-4f, "after a rewind");
+        }
+    }
+
     private List<Path> entries() throws IOException {
         try (Stream<Path> s = Files.list(cache.resolve("onnx-graphs"))) {
             return s.filter(p -> !p.getFileName().toString().startsWith(".")).toList();

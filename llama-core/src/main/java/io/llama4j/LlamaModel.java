@@ -119,7 +119,7 @@ public final class LlamaModel implements AutoCloseable {
             }
             return named;
         }
-        return providers.stream().filter(p -> p.supports(source))
+        return providers.stream().filter(p -> p.supports(source) && p.runsByDefault(source))
                 .max(Comparator.comparingInt(ExecutorProvider::priority))
                 .orElseThrow(() -> new LlamaException("no executor can run " + source.location()));
     }

@@ -14,6 +14,15 @@ public interface ExecutorProvider {
     /** Whether this provider can run the model. */
     boolean supports(ModelSource model);
 
+    /**
+     * Whether this provider may be chosen for {@code model} when the caller names no executor. A provider that
+     * can run a model only at a cost the caller should ask for (the {@code onnx} provider first builds a graph
+     * from GGUF or safetensors weights) returns false, and is used only when named.
+     */
+    default boolean runsByDefault(ModelSource model) {
+        return true;
+    }
+
     /** Prepares the model for execution. The executor shares, but does not own, the model's weights. */
     Executor open(ModelSource model, ExecutorOptions options);
 }

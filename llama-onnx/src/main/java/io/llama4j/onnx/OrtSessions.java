@@ -36,6 +36,19 @@ final class OrtSessions {
     }
 
     /**
+     * The device a session would end up on, found without opening one: CPU, or CUDA when it loads (AUTO falls
+     * back to the CPU with a log line; CUDA fails as {@link #open} would).
+     */
+    static Device resolve(Device device) {
+        if (device == Device.CPU) {
+            return Device.CPU;
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            return tryCuda(options, device);
+        }
+    }
+
+    /**
      * ORT does not fall back by itself: {@code addCUDA} throws when the CPU-only jar is on the class path or
      * the CUDA 12 / cuDNN 9 libraries do not load.
      */

@@ -32,6 +32,12 @@ final class OnnxFixtures {
         return existing(models.resolve("tiny-F32.gguf"), "fixture model tiny-F32 (made by tools/fixtures/materialize.sh)");
     }
 
+    /** A fixture model the build materializes: {@code tiny-F32.gguf}, {@code small-k-Q4_0.gguf}, {@code tiny-hf} ... */
+    static Path fixture(String name) {
+        Path models = Path.of(System.getProperty("llama4j.fixtures", "../target/fixtures"));
+        return existing(models.resolve(name), "fixture model " + name + " (made by tools/fixtures/materialize.sh)");
+    }
+
     /** llama.cpp's greedy run of tiny-F32.gguf: prompts, output tokens, per step the top-10 log-probs. */
     static JsonNode tinyReference() {
         Path file = existing(shared().resolve("data/models/tiny-F32.ref.json"), "llama.cpp reference tiny-F32");

@@ -85,6 +85,18 @@ public final class LlamaGguf {
             }
         }
         int bos = m.optionalCount("tokenizer.ggml.bos_token_id").orElse(-1);
+        // Checked here, not when the first prompt meets them: a file whose special ids lie outside its own
+        // vocabulary is corrupt, and would otherwise load and then fail every generation.
+        if (bos >= vocab) {
+            throw new ModelFormatException(path, "tokenizer.ggml.bos_token_id " + bos
+                    + " is outside the vocabulary of " + vocab + " tokens");
+        }
+        for (int id : endOfGeneration) {
+            if (id >= vocab) {
+                throw new ModelFormatException(path, "end-of-generation token id " + id
+                        + " (tokenizer.ggml.eos/eot/eom_token_id) is outside the vocabulary of " + vocab + " tokens");
+            }
+        }
         String name = m.optionalString("general.name").orElse(path.getFileName().toString());
         return new ModelSpec(name, dim, layers, heads, kvHeads, headDim, ffn, vocab, context, eps, theta,
                 ropeDivisors(file, headDim, theta), ModelSpec.RopePairing.INTERLEAVED, tied, bos, endOfGeneration);

@@ -53,6 +53,13 @@ public final class LlamaGguf {
         }
         float eps = m.optionalReal("llama.attention.layer_norm_rms_epsilon").orElse(1e-5f);
         float theta = m.optionalReal("llama.rope.freq_base").orElse(10000f);
+        // NaN or a zero here loads and then turns every logit into NaN: refuse it by name instead.
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new ModelFormatException(path, "llama.attention.layer_norm_rms_epsilon " + eps + " must be a positive number");
+        }
+        if (!(theta > 1) || Float.isInfinite(theta)) {
+            throw new ModelFormatException(path, "llama.rope.freq_base " + theta + " must be a finite number above 1");
+        }
 
         Tensor embedding = file.find("token_embd.weight")
                 .orElseThrow(() -> new ModelFormatException(path, "missing tensor token_embd.weight"));

@@ -55,6 +55,9 @@ final class HfConfig {
         int vocab = config.positiveInt("vocab_size");
         int context = config.positiveInt("max_position_embeddings");
         float eps = config.optionalReal("rms_norm_eps").orElse(1e-6).floatValue();
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new ModelFormatException(config.file(), "rms_norm_eps " + eps + " must be a positive number");
+        }
         RopeSettings rope = ropeSettings();
         boolean tied = config.optionalBoolean("tie_word_embeddings").orElse(false);
         long bos = config.optionalInteger("bos_token_id").orElse(-1L);

@@ -224,6 +224,8 @@ class CorruptHfFoldersAreRefusedWithTypedErrors {
                 "config.json", b -> { }, "model_type \"gpt2\"", UnsupportedModelException.class));
         tests.add(config("rope scaling of an unknown type", c -> c.replace("\"rope_type\": \"llama3\"", "\"rope_type\": \"yarn2\""),
                 "config.json", b -> { }, "rope scaling type \"yarn2\"", UnsupportedModelException.class));
+        tests.add(config("rms_norm_eps negative", c -> c.replace("\"rms_norm_eps\": 1e-05", "\"rms_norm_eps\": -1e-05"),
+                "rms_norm_eps"));
         tests.add(config("rope_theta missing", c -> c.replace("\"rope_theta\": 500000.0,", ""), "rope_theta"));
         return tests.stream();
     }

@@ -13,7 +13,9 @@ import java.nio.file.Path;
  *
  * <p>Seeds ({@code ArbitraryGgufBytesAreLoadedOrRefusedWithTypedErrorsInputs/}): micro models written by the
  * shared fixture writer ({@code make_model.py}: dim 32, one layer, the trimmed 297-token Llama 3 vocabulary)
- * in Q8_0 and F16, and one without a tokenizer. In a plain build they run as regression tests; the
+ * in Q8_0 and F16 (their BOS/EOS ids set to the trimmed vocabulary's), one without a tokenizer, and each
+ * finding once fixed ({@code finding-*}: Q8_0 tensor infos over F16 data, finite weights whose activations
+ * overflow to NaN logits). In a plain build they run as regression tests; the
  * {@code fuzz-targets} profile fuzzes for a few seconds; a long run:
  * <pre>{@code
  * JAZZER_FUZZ=1 bin/with-jdk25 mvn -o -pl llama-core -am test -Dsurefire.failIfNoSpecifiedTests=false \

@@ -21,7 +21,8 @@ import java.util.Arrays;
  * <p>Input layout: a little-endian {@code uint32} n, n bytes of {@code config.json}, then the safetensors
  * file. The folder's {@code tokenizer.json} is fixed (the trimmed 297-token Llama 3 vocabulary of the seeds).
  * Seeds ({@code ArbitraryHfFoldersAreLoadedOrRefusedWithTypedErrorsInputs/}): micro models written by the
- * shared fixture writer ({@code make_model.py}) in BF16 and F32, tied and untied. A long run:
+ * shared fixture writer ({@code make_model.py}): BF16 with tied embeddings and F16 untied, their BOS/EOS ids
+ * set to the trimmed vocabulary's. A long run:
  * <pre>{@code
  * JAZZER_FUZZ=1 bin/with-jdk25 mvn -o -pl llama-core -am test -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dtest='ArbitraryHfFoldersAreLoadedOrRefusedWithTypedErrors' -Djazzer.max_duration=1h

@@ -24,6 +24,8 @@ final class Decoding {
     private final SplittableRandom random;
     private final StreamingDecoder decoder;
     private final StopStrings stopStrings;
+    /** Masks the logits when the output must follow a JSON schema (teacher forcing ignores it). */
+    private final io.llama4j.structured.JsonMatcher json;
     private final ArrayDeque<String> ready = new ArrayDeque<>();
     private final StringBuilder text = new StringBuilder();
     private final List<List<TokenLogit>> tops = new ArrayList<>();
@@ -56,6 +58,8 @@ final class Decoding {
         this.random = new SplittableRandom(options.seed());
         this.decoder = session.model().tokenizer().newStreamingDecoder();
         this.stopStrings = new StopStrings(options.stopStrings());
+        this.json = options.jsonSchema() == null || forced != null ? null
+                : options.jsonSchema().newMatcher(session.model().tokenizer(), session.model().spec().endOfGeneration());
     }
 
     /** Asks the generation to stop before evaluating another token; callable from any thread. */
@@ -122,9 +126,15 @@ final class Decoding {
         if (forced == null) {
             requireNoNaN();
         }
+        if (json != null) {
+            json.mask(logits, budget - step - 1);
+        }
         int token = forced != null ? forced[step] : options.sampler().sample(logits, session.context(), random);
         step++;
         ids.add(token);
+        if (json != null && !session.model().spec().endOfGeneration().contains(token)) {
+            json.accept(token);
+        }
         if (forced == null && session.model().spec().endOfGeneration().contains(token)) {
             finish(StopReason.END_OF_GENERATION);
             return;
@@ -136,6 +146,10 @@ final class Decoding {
         emit(stopStrings.accept(decoder.accept(token)));
         if (stopStrings.matched()) {
             finish(StopReason.STOP_STRING);
+            return;
+        }
+        if (json != null && json.closed()) {
+            finish(StopReason.END_OF_GENERATION);
             return;
         }
         if (step == budget) {
@@ -167,7 +181,7 @@ final class Decoding {
      */
     private void prefill() {
         TokenBuffer context = session.context();
-        reused = Math.min(context.commonPrefix(promptIds), promptIds.length - 1);
+        reused = session.adoptStoredPrefix(promptIds, Math.min(context.commonPrefix(promptIds), promptIds.length - 1));
         int[] rest = java.util.Arrays.copyOfRange(promptIds, reused, promptIds.length);
         long start = System.nanoTime();
         logits = session.evaluate(rest, reused);

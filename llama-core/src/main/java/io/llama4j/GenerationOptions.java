@@ -1,5 +1,6 @@
 package io.llama4j;
 
+import io.llama4j.structured.JsonSchema;
 import java.util.List;
 
 /**
@@ -26,9 +27,13 @@ import java.util.List;
  *                     token is reported in {@link Generation#ids()} but not as text
  * @param stopStrings  texts that end the generation as soon as the output contains one; neither the stop
  *                     string nor anything after it is emitted or returned, even when it spans tokens
+ * @param jsonSchema   when set, the output is a JSON document valid against it: tokens that cannot continue one
+ *                     are masked before the sampler sees the logits, and the generation ends (with
+ *                     {@link StopReason#END_OF_GENERATION}) as soon as the document is complete; see
+ *                     {@link JsonSchema} for what is supported and for the length the budget needs
  */
 public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int topLogits, int[] forcedTokens,
-                                int[] stopTokens, List<String> stopStrings) {
+                                int[] stopTokens, List<String> stopStrings, JsonSchema jsonSchema) {
 
     public GenerationOptions {
         if (maxTokens < 0) {
@@ -55,6 +60,12 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
         }
     }
 
+    /** Options without a JSON schema. */
+    public GenerationOptions(int maxTokens, Sampler sampler, long seed, int topLogits, int[] forcedTokens,
+                             int[] stopTokens, List<String> stopStrings) {
+        this(maxTokens, sampler, seed, topLogits, forcedTokens, stopTokens, stopStrings, null);
+    }
+
     @Override
     public int[] stopTokens() {
         return stopTokens.clone();
@@ -79,6 +90,7 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
         b.forcedTokens = forcedTokens;
         b.stopTokens = stopTokens;
         b.stopStrings = stopStrings;
+        b.jsonSchema = jsonSchema;
         return b;
     }
 
@@ -109,6 +121,7 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
         private int[] forcedTokens;
         private int[] stopTokens;
         private List<String> stopStrings = List.of();
+        private JsonSchema jsonSchema;
 
         private Builder() {
         }
@@ -155,8 +168,26 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
             return this;
         }
 
+        /**
+         * Constrains the output to JSON valid against {@code schema} (a JSON Schema document).
+         *
+         * @throws io.llama4j.structured.JsonSchemaException if the schema is not valid JSON or uses an
+         *                                                   unsupported keyword
+         */
+        public Builder jsonSchema(String schema) {
+            this.jsonSchema = schema == null ? null : JsonSchema.parse(schema);
+            return this;
+        }
+
+        /** Constrains the output to JSON valid against an already compiled schema (null: no constraint). */
+        public Builder jsonSchema(JsonSchema schema) {
+            this.jsonSchema = schema;
+            return this;
+        }
+
         public GenerationOptions build() {
-            return new GenerationOptions(maxTokens, sampler, seed, topLogits, forcedTokens, stopTokens, stopStrings);
+            return new GenerationOptions(maxTokens, sampler, seed, topLogits, forcedTokens, stopTokens, stopStrings,
+                    jsonSchema);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.llama4j.spi.Executor;
 import io.llama4j.spi.ExecutorOptions;
 import io.llama4j.spi.ExecutorProvider;
 import io.llama4j.spi.GenerationDefaults;
+import io.llama4j.spi.InferenceState;
 import io.llama4j.spi.ModelFormat;
 import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
@@ -40,6 +41,7 @@ public final class LlamaModel implements AutoCloseable {
     private final String executorName;
     /** Set once by {@link #close()}; sessions check it so that work on an unmapped model fails cleanly. */
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final PrefixCache prefixCache = new PrefixCache(this);
 
     private LlamaModel(OpenedModel opened, Executor executor, String executorName) {
         this.opened = opened;
@@ -199,16 +201,31 @@ public final class LlamaModel implements AutoCloseable {
     /** A session set up by {@code options}. */
     public Session newSession(SessionOptions options) {
         requireOpen();
-        int length = options.contextLength() == 0 ? defaultContextLength() : options.contextLength();
-        return new Session(this, executor.newState(Math.min(length, spec.contextLength())), options.contextShiftKeep());
+        int length = options.contextLength() == 0 ? defaultContextLength(options.kvCacheType()) : options.contextLength();
+        InferenceState state;
+        try {
+            state = executor.newState(Math.min(length, spec.contextLength()), options.kvCacheType());
+        } catch (LlamaException e) {
+            throw new LlamaException("executor \"" + executorName + "\": " + e.getMessage(), e);
+        }
+        return new Session(this, state, options);
     }
 
     /**
-     * Bytes of KV cache per token of context on the Java executor: a float32 key and value of
+     * Bytes of KV cache per token of context on the Java executor with a float32 cache: a key and value of
      * {@code kvHeads * headDim} per layer, {@code 2 * layers * kvDim * 4}.
      */
     public long kvBytesPerToken() {
-        return 2L * spec.layers() * spec.kvDim() * Float.BYTES;
+        return kvBytesPerToken(KvCacheType.F32);
+    }
+
+    /**
+     * Bytes of KV cache per token of context on the Java executor:
+     * {@code 2 * layers * kvHeads * headDim * type.bytesPerElement()} (for Llama 3.1 8B 256 KiB in F32, 128 KiB
+     * in F16).
+     */
+    public long kvBytesPerToken(KvCacheType type) {
+        return 2L * spec.layers() * spec.kvDim() * type.bytesPerElement();
     }
 
     /**
@@ -219,9 +236,14 @@ public final class LlamaModel implements AutoCloseable {
      * memory after an hour of chat" into a clear {@link ContextOverflowException} or a full-context stop.
      */
     public int defaultContextLength() {
+        return defaultContextLength(KvCacheType.F32);
+    }
+
+    /** {@link #defaultContextLength()} for a cache of {@code type}. */
+    public int defaultContextLength(KvCacheType type) {
         Runtime runtime = Runtime.getRuntime();
         long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
-        long fits = free / 2 / kvBytesPerToken();
+        long fits = free / 2 / kvBytesPerToken(type);
         long rounded = Math.max(256, fits / 256 * 256);
         return (int) Math.min(spec.contextLength(), rounded);
     }
@@ -239,6 +261,85 @@ public final class LlamaModel implements AutoCloseable {
         if (weights != null) {
             io.llama4j.format.WeightCheck.requireFinite(opened.source().location(), weights);
         }
+    }
+
+    /**
+     * Restores a session from {@link Session#snapshot()}: the same tokens, cache, context length and cache type,
+     * so that it continues exactly as the original would have.
+     *
+     * <pre>{@code
+     * byte[] saved = session.snapshot();
+     * try (Session again = model.restoreSession(saved)) {
+     *     again.generate(sameHistoryPlusMore, options, System.out::print);
+     * }
+     * }</pre>
+     *
+     * @throws SnapshotFormatException if the bytes are not a snapshot, are of another format version or of
+     *                                 another model (other weights, type or executor), or are corrupt or truncated
+     */
+    public Session restoreSession(byte[] snapshot) {
+        requireOpen();
+        return SessionSnapshot.read(this, new java.io.ByteArrayInputStream(snapshot), "session snapshot");
+    }
+
+    /** As {@link #restoreSession(byte[])}, from a file written by {@link Session#saveSnapshot(Path)}. */
+    public Session restoreSession(Path snapshotFile) {
+        requireOpen();
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(snapshotFile), 1 << 16)) {
+            return SessionSnapshot.read(this, in, snapshotFile.toString());
+        } catch (java.io.IOException e) {
+            throw new SnapshotFormatException(snapshotFile.toString(), 0, "cannot read the file: " + e.getMessage(), e);
+        }
+    }
+
+    private volatile byte[] identity;
+
+    /**
+     * SHA-256 of the model's shape, its executor and a sample of every tensor (name, type, shape, and up to
+     * 64 bytes at its start, middle and end): cheap to compute, and different for other weights, another
+     * quantization or another executor. Snapshots carry it.
+     */
+    byte[] identity() {
+        byte[] id = identity;
+        if (id == null) {
+            try {
+                var sha = java.security.MessageDigest.getInstance("SHA-256");
+                sha.update(SessionSnapshot.shapeText(spec, executorName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                var weights = opened.source().weights();
+                if (weights != null) {
+                    for (String name : new java.util.TreeSet<>(weights.names())) {
+                        var t = weights.find(name).orElseThrow();
+                        sha.update((t.toString() + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        long size = t.data().byteSize();
+                        for (long at : new long[] {0, size / 2, Math.max(0, size - 64)}) {
+                            long n = Math.min(64, size - at);
+                            sha.update(t.data().asSlice(at, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                        }
+                    }
+                }
+                id = sha.digest();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
+            identity = id;
+        }
+        return id.clone();
+    }
+
+    /** A short description for messages: file name, shape and executor. */
+    String description() {
+        Path location = opened.source().location();
+        return (location.getFileName() == null ? location : location.getFileName()) + " (" + spec.layers()
+                + " layers, dim " + spec.dim() + ", vocabulary " + spec.vocabularySize() + ", executor "
+                + executorName + ")";
+    }
+
+    /**
+     * The KV caches this model keeps from closed sessions for later prompts that start the same way; off
+     * (capacity 0) until {@link PrefixCache#setCapacity(long)} is called.
+     */
+    public PrefixCache prefixCache() {
+        return prefixCache;
     }
 
     /** Whether {@link #close()} has been called. */
@@ -262,6 +363,7 @@ public final class LlamaModel implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        prefixCache.clear();
         try {
             executor.close();
         } finally {

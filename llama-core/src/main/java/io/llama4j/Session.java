@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  * <p>Threads: a session is used by one thread at a time; many sessions may share one {@link LlamaModel} on
  * many threads. The exception is {@link #cancel()}, which any thread may call.
  *
+ * <p>Reuse: {@link #fork()} copies a session's cache (a system prompt evaluated once, forked per request),
+ * {@link #snapshot()} and {@link LlamaModel#restoreSession(byte[])} save and restore it; the cache type and
+ * size are set by {@link SessionOptions}.
+ *
  * <p>Text arrives three ways: a listener ({@link #generate(String, GenerationOptions, Consumer)}), an
  * iterator or stream ({@link #iterate}, {@link #stream}), or a {@link Flow.Publisher} ({@link #publish}) for
  * reactive frameworks. Pieces never end inside a UTF-8 character and never contain a stop string.
@@ -33,18 +37,22 @@ import java.util.stream.Stream;
  */
 public final class Session implements AutoCloseable {
     private final LlamaModel model;
-    private final InferenceState state;
+    /** Replaced only when a stored prefix is adopted ({@link #adoptStoredPrefix}). */
+    private InferenceState state;
+    private boolean closed;
     /** Exactly the tokens whose keys and values the cache holds, at positions 0, 1, ... */
     private final TokenBuffer context = new TokenBuffer();
     private final List<ChatMessage> conversation = new ArrayList<>();
     private ChatFormat chatFormat = ChatFormat.llama31();
+    private final SessionOptions options;
     private final int contextShiftKeep;
     private volatile Decoding active;
 
-    Session(LlamaModel model, InferenceState state, int contextShiftKeep) {
+    Session(LlamaModel model, InferenceState state, SessionOptions options) {
         this.model = model;
         this.state = state;
-        this.contextShiftKeep = contextShiftKeep;
+        this.options = options;
+        this.contextShiftKeep = options.contextShiftKeep();
     }
 
     /** Generates a continuation of {@code prompt} and returns its text. */
@@ -295,13 +303,160 @@ public final class Session implements AutoCloseable {
         return logits;
     }
 
+    // ---- fork, snapshot, restore -------------------------------------------------------------------------
+
+    /**
+     * A new session holding a copy of this one's cache, tokens and conversation: the way to reuse a computed
+     * prefix (a system prompt, few-shot examples, a document) for many requests without evaluating it again,
+     * as llama.cpp's sequence copy does. The copy costs {@code contextTokens().length *
+     * model.kvBytesPerToken(type)} bytes of heap and no evaluation; the two sessions are independent afterwards
+     * (each may run on its own thread). Call it when no generation runs on this session.
+     *
+     * <pre>{@code
+     * Session base = model.newSession();
+     * base.generate(systemPromptIds, GenerationOptions.greedy(0), p -> { });   // or evaluate via a chat turn
+     * try (Session request = base.fork()) {
+     *     request.generate(systemPromptPlusQuestionIds, options, System.out::print);   // only the question is evaluated
+     * }
+     * }</pre>
+     *
+     * @throws LlamaException if the executor cannot copy its cache (ONNX)
+     */
+    public Session fork() {
+        model.requireOpen();
+        Session copy = new Session(model, state.copy(context.size()), options);
+        int[] tokens = context.toArray();
+        copy.context.addAll(tokens, 0, tokens.length);
+        copy.conversation.addAll(conversation);
+        copy.chatFormat = chatFormat;
+        return copy;
+    }
+
+    /**
+     * Evaluates {@code promptIds} into the cache without generating, so that later prompts starting with
+     * them (and {@link #fork() forks}) reuse them. Tokens the session already holds are not evaluated again.
+     *
+     * @return how many of the tokens were evaluated
+     * @throws ContextOverflowException if the tokens do not fit the session's context
+     */
+    public int prefill(int[] promptIds) {
+        if (promptIds.length > contextLength()) {
+            throw new ContextOverflowException("the prefix has " + promptIds.length
+                    + " tokens but the session's context holds " + contextLength());
+        }
+        int held = context.commonPrefix(promptIds);
+        if (held == promptIds.length) {
+            context.truncate(held);
+            return 0;
+        }
+        evaluate(java.util.Arrays.copyOfRange(promptIds, held, promptIds.length), held);
+        return promptIds.length - held;
+    }
+
+    /**
+     * The session as bytes: format version, model identity, settings, the tokens and their keys and values
+     * (see {@link LlamaModel#restoreSession(byte[])}). About {@code contextTokens().length *
+     * model.kvBytesPerToken(type)} bytes. The chat conversation is not included: after a restore,
+     * {@link #generate} continues exactly, and {@link #chat} starts a new conversation.
+     *
+     * @throws LlamaException if the executor cannot save its cache (ONNX)
+     */
+    public byte[] snapshot() {
+        var bytes = new java.io.ByteArrayOutputStream();
+        writeSnapshot(bytes);
+        return bytes.toByteArray();
+    }
+
+    /** Writes {@link #snapshot()} to {@code out} without holding it all in memory. */
+    public void writeSnapshot(java.io.OutputStream out) {
+        model.requireOpen();
+        try {
+            SessionSnapshot.write(model, state, options, context.toArray(), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the session snapshot", e);
+        }
+    }
+
+    /**
+     * Writes {@link #snapshot()} to a file, which {@link LlamaModel#restoreSession(java.nio.file.Path)} reads.
+     * The file is written beside its final name and moved into place, so a failure never leaves a partial
+     * snapshot (or destroys an earlier one).
+     */
+    public void saveSnapshot(java.nio.file.Path file) {
+        java.nio.file.Path absolute = file.toAbsolutePath();
+        java.nio.file.Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+        try {
+            try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(partial), 1 << 16)) {
+                writeSnapshot(out);
+            }
+            java.nio.file.Files.move(partial, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(partial);
+            } catch (java.io.IOException ignored) {
+                // the snapshot itself is in place or the first error is reported; a stray .partial file is harmless
+            }
+        }
+    }
+
+    /** Fills a fresh session's cache from a snapshot. */
+    void restoreState(int[] tokens, java.io.DataInput in) throws java.io.IOException {
+        context.truncate(0);
+        state.readKv(tokens.length, in);
+        context.addAll(tokens, 0, tokens.length);
+    }
+
+    /** How this session was set up. */
+    public SessionOptions options() {
+        return options;
+    }
+
     /** The most positions this session holds. */
     public int contextLength() {
         return state.contextLength();
     }
 
+    /**
+     * Releases the cache, or hands it to the model's {@link LlamaModel#prefixCache() prefix cache} when that
+     * has a capacity. Closing again does nothing.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!model.isClosed() && context.size() > 0) {
+                model.prefixCache().offer(context.toArray(), state);
+            }
+        } finally {
+            state.close();
+        }
+    }
+
+    /**
+     * Before a prompt is evaluated: if the model's prefix cache holds a longer prefix of it than the
+     * {@code reused} tokens this session holds, continue from a copy of that instead.
+     *
+     * @return how many prompt tokens the session now holds
+     */
+    int adoptStoredPrefix(int[] prompt, int reused) {
+        PrefixCache cache = model.prefixCache();
+        if (cache.capacity() == 0) {
+            return reused;
+        }
+        PrefixCache.Reuse found = cache.take(prompt, prompt.length - 1, reused, state.kvCacheType(), state.contextLength());
+        if (found == null) {
+            return reused;
+        }
         state.close();
+        state = found.state();
+        context.truncate(0);
+        context.addAll(prompt, 0, found.tokens());
+        return found.tokens();
     }
 }

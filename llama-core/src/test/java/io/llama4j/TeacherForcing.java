@@ -23,13 +23,18 @@ final class TeacherForcing {
      * llama.cpp's wherever its recorded margin exceeds {@code argmaxMargin}.
      */
     static Agreement against(Path modelFile, JsonNode ref, double argmaxMargin) {
+        return against(modelFile, ref, argmaxMargin, SessionOptions.defaults());
+    }
+
+    /** As {@link #against(Path, JsonNode, double)}, with sessions set up by {@code options}. */
+    static Agreement against(Path modelFile, JsonNode ref, double argmaxMargin, SessionOptions options) {
         List<Double> deltas = new ArrayList<>();
         int steps = 0;
         try (LlamaModel model = LlamaModel.load(modelFile, LoadOptions.defaults().withThreads(2))) {
             for (JsonNode result : ref.get("results")) {
                 int[] prompt = Fixtures.ints(result.get("prompt_tokens"));
                 int[] output = Fixtures.ints(result.get("output_tokens"));
-                try (Session session = model.newSession()) {
+                try (Session session = model.newSession(options)) {
                     float[] logits = session.evaluate(prompt, 0);
                     for (int step = 0; step < output.length; step++) {
                         JsonNode recorded = result.get("steps").get(step);

@@ -98,6 +98,11 @@ final class LlamaExecutor implements Executor {
     }
 
     @Override
+    public InferenceState newState(int contextLength, io.llama4j.KvCacheType kvType) {
+        return new LlamaState(this, contextLength, kvType);
+    }
+
+    @Override
     public void close() {
         parallel.close();
     }

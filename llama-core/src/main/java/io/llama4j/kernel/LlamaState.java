@@ -1,6 +1,7 @@
 package io.llama4j.kernel;
 
 import io.llama4j.ContextOverflowException;
+import io.llama4j.KvCacheType;
 import io.llama4j.spi.InferenceState;
 import io.llama4j.spi.ModelSpec;
 
@@ -17,12 +18,24 @@ final class LlamaState implements InferenceState {
     private final KvCache cache;
 
     LlamaState(LlamaExecutor model, int contextLength) {
+        this(model, contextLength, KvCacheType.F32);
+    }
+
+    LlamaState(LlamaExecutor model, int contextLength, KvCacheType kvType) {
+        this(model, KvCache.of(kvType, model.spec().layers(), model.spec().kvDim(), checked(contextLength)));
+    }
+
+    private LlamaState(LlamaExecutor model, KvCache cache) {
+        this.model = model;
+        this.spec = model.spec();
+        this.cache = cache;
+    }
+
+    private static int checked(int contextLength) {
         if (contextLength < 1) {
             throw new IllegalArgumentException("context length must be at least 1, got " + contextLength);
         }
-        this.model = model;
-        this.spec = model.spec();
-        this.cache = new KvCache(spec.layers(), spec.kvDim(), contextLength);
+        return contextLength;
     }
 
     @Override
@@ -79,10 +92,8 @@ final class LlamaState implements InferenceState {
                 model.rope.rotate(q, t * qDim, spec.heads(), rope[t]);
                 model.rope.rotate(k, t * kvDim, spec.kvHeads(), rope[t]);
             }
-            System.arraycopy(k, 0, cache.keys(l), position * kvDim, n * kvDim);
-            System.arraycopy(v, 0, cache.values(l), position * kvDim, n * kvDim);
-
-            model.attention.attend(q, cache.keys(l), cache.values(l), position, n, attended, parallel);
+            cache.store(l, position, k, v, n);
+            model.attention.attend(q, cache, l, position, n, attended, parallel);
             new MatrixInput(attended, n, qDim).multiply(w.wo(), projected, parallel);
             add(x, projected);
 
@@ -127,6 +138,36 @@ final class LlamaState implements InferenceState {
     private static void add(float[] x, float[] delta) {
         for (int i = 0; i < x.length; i++) {
             x[i] += delta[i];
+        }
+    }
+
+    @Override
+    public KvCacheType kvCacheType() {
+        return cache.type();
+    }
+
+    @Override
+    public InferenceState copy(int positions) {
+        requirePositions(positions);
+        return new LlamaState(model, cache.copy(positions));
+    }
+
+    @Override
+    public void writeKv(int positions, java.io.DataOutput out) throws java.io.IOException {
+        requirePositions(positions);
+        cache.write(positions, out);
+    }
+
+    @Override
+    public void readKv(int positions, java.io.DataInput in) throws java.io.IOException {
+        requirePositions(positions);
+        cache.read(positions, in);
+    }
+
+    private void requirePositions(int positions) {
+        if (positions < 0 || positions > cache.contextLength()) {
+            throw new IllegalArgumentException(positions + " positions do not fit in a context of "
+                    + cache.contextLength());
         }
     }
 

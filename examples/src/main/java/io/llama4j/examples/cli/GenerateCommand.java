@@ -10,7 +10,11 @@ import io.llama4j.LoadOptions;
 import io.llama4j.Sampler;
 import io.llama4j.Session;
 import io.llama4j.TokenLogit;
+import io.llama4j.structured.JsonSchema;
+import io.llama4j.structured.JsonSchemaException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -21,10 +25,12 @@ final class GenerateCommand {
             usage: generate --model PATH|URI (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
                             [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]
                             [--stop TEXT]... [--seed S] [--threads N]
-                            [--executor java|onnx] [--top-logits K] [--forced-ids 4,5,6] [--json] [--verbose]""";
+                            [--executor java|onnx] [--top-logits K] [--forced-ids 4,5,6]
+                            [--json-schema FILE] [--json] [--verbose]""";
 
     private static final Set<String> VALUED = Set.of("--model", "--prompt", "--prompt-ids", "--max-tokens",
-            "--temperature", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--stop", "--seed", "--threads", "--executor", "--top-logits", "--forced-ids");
+            "--temperature", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--stop", "--seed", "--threads", "--executor", "--top-logits", "--forced-ids",
+            "--json-schema");
     private static final Set<String> SWITCHES = Set.of("--json", "--verbose");
 
     private GenerateCommand() {
@@ -58,6 +64,17 @@ final class GenerateCommand {
                 .seed(flags.longValue("--seed", System.nanoTime()))
                 .topLogits(topLogits)
                 .stopStrings(flags.strings("--stop"));
+        if (flags.has("--json-schema")) {
+            // Compiled before the model loads, so a bad schema fails at once.
+            Path schemaFile = flags.existingFile("--json-schema");
+            try {
+                options.jsonSchema(JsonSchema.parse(Files.readString(schemaFile)));
+            } catch (IOException e) {
+                throw new UsageException("generate: --json-schema: cannot read " + schemaFile + ": " + e.getMessage());
+            } catch (JsonSchemaException e) {
+                throw new JsonSchemaException(schemaFile + ": " + e.getMessage());
+            }
+        }
         int[] forced = flags.ids("--forced-ids");
         if (forced != null) {
             options.forcedTokens(forced);

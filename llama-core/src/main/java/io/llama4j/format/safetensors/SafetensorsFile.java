@@ -1,5 +1,6 @@
 package io.llama4j.format.safetensors;
 
+import io.llama4j.json.Json;
 import io.llama4j.ModelFormatException;
 import io.llama4j.format.FileRegion;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.llama4j.format.safetensors;
+package io.llama4j.json;
 
 import io.llama4j.ModelFormatException;
 import java.nio.file.Path;
@@ -6,30 +6,41 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * A strict JSON parser for the small documents of a HuggingFace folder (safetensors headers, config.json,
- * the shard index). Values become {@link Map} (key order kept), {@link List}, {@link String}, {@link Long}
- * for integers that fit, {@link Double} for other numbers, {@link Boolean} and null. llama-core carries no
- * JSON library, and these documents need nothing more; errors name the file and the character offset.
+ * A strict JSON parser for the small documents llama-core reads (safetensors headers, config.json, the
+ * shard index, JSON Schemas). Values become {@link Map} (key order kept), {@link List}, {@link String},
+ * {@link Long} for integers that fit, {@link Double} for other numbers, {@link Boolean} and null. llama-core
+ * carries no JSON library, and these documents need nothing more; errors name the document and the
+ * character offset. Internal to llama4j: not an API.
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 64;
 
     private final String text;
-    private final Path file;
-    private final String what;
+    private final Function<String, ? extends RuntimeException> errors;
     private int at;
 
-    private Json(String text, Path file, String what) {
+    private Json(String text, Function<String, ? extends RuntimeException> errors) {
         this.text = text;
-        this.file = file;
-        this.what = what;
+        this.errors = errors;
     }
 
-    /** Parses one complete document; {@code what} says which document it is in error messages. */
-    static Object parse(String text, Path file, String what) {
-        Json json = new Json(text, file, what);
+    /**
+     * Parses one complete document of a model file; {@code what} says which document it is in the
+     * {@link ModelFormatException}.
+     */
+    public static Object parse(String text, Path file, String what) {
+        return parse(text, problem -> new ModelFormatException(file, what + " " + problem));
+    }
+
+    /**
+     * Parses one complete document; on a syntax error throws what {@code errors} makes of a message such as
+     * {@code "is not valid JSON at character 12: expected ':'"}.
+     */
+    public static Object parse(String text, Function<String, ? extends RuntimeException> errors) {
+        Json json = new Json(text, errors);
         Object value = json.value(0);
         json.skipSpace();
         if (json.at != text.length()) {
@@ -234,7 +245,7 @@ final class Json {
         }
     }
 
-    private ModelFormatException error(String problem) {
-        return new ModelFormatException(file, what + " is not valid JSON at character " + at + ": " + problem);
+    private RuntimeException error(String problem) {
+        return errors.apply("is not valid JSON at character " + at + ": " + problem);
     }
 }

@@ -1,0 +1,25 @@
+package io.llama4j;
+
+/**
+ * A session snapshot cannot be restored: it is not a snapshot, comes from another version or another
+ * model, or is corrupt or truncated. The message names the snapshot, what was being read and the byte
+ * offset where the problem was found.
+ */
+public class SnapshotFormatException extends LlamaException {
+    private final long offset;
+
+    public SnapshotFormatException(String source, long offset, String problem) {
+        super(source + ": " + problem + " (at byte " + offset + ")");
+        this.offset = offset;
+    }
+
+    public SnapshotFormatException(String source, long offset, String problem, Throwable cause) {
+        super(source + ": " + problem + " (at byte " + offset + ")", cause);
+        this.offset = offset;
+    }
+
+    /** Where in the snapshot the problem was found. */
+    public long offset() {
+        return offset;
+    }
+}

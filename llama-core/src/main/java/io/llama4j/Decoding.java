@@ -92,6 +92,20 @@ final class Decoding {
         return result;
     }
 
+    /**
+     * Finite weights can still overflow float arithmetic (a damaged or mis-scaled file that
+     * {@link LlamaModel#validateWeights()} passes); no token can be chosen from NaN, so say so.
+     */
+    private void requireNoNaN() {
+        for (int i = 0; i < logits.length; i++) {
+            if (Float.isNaN(logits[i])) {
+                throw new LlamaException("model " + session.model().spec().name() + " computed NaN for the logit of token "
+                        + i + " at generated token " + step + ": its weights overflow float arithmetic (a damaged or"
+                        + " mis-scaled file)");
+            }
+        }
+    }
+
     private void advance() {
         if (cancelled || (started && !session.isActive(this))) {
             finish(StopReason.CANCELLED);
@@ -108,6 +122,9 @@ final class Decoding {
         }
         if (options.topLogits() > 0) {
             tops.add(Session.topLogits(logits, options.topLogits()));
+        }
+        if (forced == null) {
+            requireNoNaN();
         }
         if (json != null) {
             json.mask(logits, budget - step - 1);

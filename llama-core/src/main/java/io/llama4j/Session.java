@@ -69,10 +69,14 @@ public final class Session implements AutoCloseable {
      * begin-of-text token. {@link GenerationOptions#maxTokens()} 0 evaluates nothing and returns an empty
      * generation that stopped with {@link StopReason#MAX_TOKENS}; a negative count is refused when the
      * options are built. A session with a context of 1 holds a one-token prompt, generates one token and
-     * stops with {@link StopReason#CONTEXT_FULL}.
+     * stops with {@link StopReason#CONTEXT_FULL}. A prompt longer than the context, even megabytes of it, is
+     * tokenized (linear in its length: a couple of seconds for 10 MB of text) and refused before anything is
+     * evaluated. Weights that are finite but overflow float arithmetic end the generation with a
+     * {@link LlamaException} at the first NaN logit.
      *
      * @throws ContextOverflowException if the tokenized prompt is longer than the session's context
      * @throws ModelClosedException     if the model is closed before or during the generation
+     * @throws LlamaException           if the model computes NaN logits (damaged weights)
      */
     public Generation generate(String prompt, GenerationOptions options, Consumer<String> listener) {
         return generate(model.tokenizePrompt(prompt), options, listener);

@@ -92,6 +92,58 @@ class PromptsAtTheEdgesHaveDefinedOutcomes {
         }
     }
 
+    /**
+     * 10 MB of ordinary text: tokenized in linear time with memory proportional to the text, then refused as
+     * too long for the context before anything is evaluated. The figures are printed for the robustness note.
+     */
+    @Test
+    void aTenMegabytePromptIsRefusedQuicklyWithoutExhaustingMemory() {
+        String paragraph = "The quick brown fox, 1234 jumps over the lazy dog! \u00dcber Stra\u00dfe, na\u00efve caf\u00e9 \u2014 "
+                + "\u6771\u4eac\u30bf\u30ef\u30fc; \u043f\u0440\u0438\u0432\u0435\u0442 \uD83D\uDE00\n";
+        String big = paragraph.repeat((10 << 20) / paragraph.length());
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Session session = model.newSession(4096)) {
+            long[] allocated = new long[1];
+            long start = System.nanoTime();
+            // Timed on its own thread; the allocation is counted on that thread.
+            ContextOverflowException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(60), () -> {
+                        long before = threads.getCurrentThreadAllocatedBytes();
+                        try {
+                            return assertThrows(ContextOverflowException.class,
+                                    () -> session.generate(big, GenerationOptions.greedy(1), p -> { }));
+                        } finally {
+                            allocated[0] = threads.getCurrentThreadAllocatedBytes() - before;
+                        }
+                    });
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("10 MB prompt (%d chars): refused in %d ms, %d MB allocated: %s%n",
+                    big.length(), millis, allocated[0] >> 20, e.getMessage());
+            assertThat(e.getMessage()).contains("holds 4096");
+            // Memory proportional to the text: the ids, the UTF-8 of one piece at a time, scratch arrays.
+            assertThat(allocated[0]).as("bytes allocated").isLessThan(16L * big.length());
+            assertThat(session.contextTokens()).isEmpty();
+        }
+    }
+
+    /**
+     * A single 1 MB pre-tokenizer piece (a run of one letter, of spaces) is the tokenizer's slowest input: BPE
+     * merges it with a heap, O(n log n) but with a large constant. Bounded here at 1 MB so CI stays quick; the
+     * note reports the 10 MB figures.
+     */
+    @Test
+    void oneHugePieceIsTokenizedInBoundedTime() {
+        for (String run : new String[] {"a".repeat(1 << 20), " ".repeat(1 << 20)}) {
+            try (Session session = model.newSession(64)) {
+                long start = System.nanoTime();
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                        () -> assertThrows(ContextOverflowException.class, () -> session.generate(run, GenerationOptions.greedy(1), p -> { })));
+                System.out.printf("1 MB run of %s refused in %d ms%n", run.charAt(0) == ' ' ? "spaces" : "'a'",
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+    }
+
     @Test
     void aPromptLongerThanTheContextIsRefusedBeforeAnythingIsEvaluated() {
         String big = "word ".repeat(20_000);

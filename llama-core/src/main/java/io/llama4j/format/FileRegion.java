@@ -4,6 +4,8 @@ import io.llama4j.ModelFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +61,31 @@ public record FileRegion(Path file, long offset, long length, Path name) {
                     throw new ModelFormatException(name, "truncated while reading");
                 }
             }
-            return new String(buffer.array(), StandardCharsets.UTF_8);
+            return utf8(buffer.array());
         } catch (IOException e) {
             throw new ModelFormatException(name, "cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /** Strict UTF-8: a config file that is not text is corrupt, not something to read with U+FFFD in it. */
+    private String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ModelFormatException(name, "not UTF-8 text (at byte " + firstMalformedByte(bytes) + ")");
+        }
+    }
+
+    private static int firstMalformedByte(byte[] bytes) {
+        var in = ByteBuffer.wrap(bytes);
+        var result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(in, java.nio.CharBuffer.allocate(bytes.length + 1), true);
+        return result.isError() ? in.position() : bytes.length;
     }
 }

@@ -30,7 +30,7 @@ public final class WeightCheck {
             Tensor t = weights.find(name).orElseThrow();
             String problem = firstNonFinite(t);
             if (problem != null) {
-                throw new ModelFormatException(file, "tensor " + name + " (" + t.type() + ") " + problem);
+                throw new ModelFormatException(file, "tensor " + t.name() + " (" + t.type() + ") " + problem);
             }
         }
     }

@@ -164,11 +164,12 @@ public final class Json {
                     if (at + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-                    } catch (NumberFormatException ex) {
+                    String hex = text.substring(at, at + 4);
+                    // Integer.parseInt alone would also take a sign ("-7ff"), which JSON does not allow.
+                    if (!hex.chars().allMatch(h -> Character.digit(h, 16) >= 0 && h < 0x80)) {
                         throw error("bad \\u escape");
                     }
+                    out.append((char) Integer.parseInt(hex, 16));
                     at += 4;
                 }
                 default -> throw error("bad escape");

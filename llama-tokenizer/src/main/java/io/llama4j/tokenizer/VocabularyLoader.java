@@ -2,6 +2,12 @@ package io.llama4j.tokenizer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +143,7 @@ final class VocabularyLoader {
 
     static LlamaTokenizer fromTokenizerJson(Path file) throws IOException {
         String name = file.toString();
-        Object root = JsonReader.parse(Files.readString(file, StandardCharsets.UTF_8), name);
+        Object root = JsonReader.parse(utf8Text(file, name), name);
         Map<?, ?> json = object(root, name, "the top level");
         Map<?, ?> model = object(json.get("model"), name, "\"model\"");
         Object modelType = model.get("type");
@@ -156,6 +162,12 @@ final class VocabularyLoader {
         for (int i = 0; i < added.size(); i++) {
             Map<?, ?> token = object(added.get(i), name, "added_tokens[" + i + "]");
             size = Math.max(size, tokenIndex(token.get("id"), name, "added_tokens[" + i + "].id") + 1);
+        }
+        // Ids must be dense, so the largest one is bounded by the number of entries: checked before the
+        // arrays are sized from it, so a small file cannot claim an id of millions and allocate for it.
+        if (size > vocab.size() + added.size()) {
+            throw new TokenizerException(name + ": token ids reach " + (size - 1) + " but only "
+                    + (vocab.size() + added.size()) + " tokens are defined (ids must be 0.." + (size - 1) + ")");
         }
         String[] texts = new String[size];
         TokenType[] types = new TokenType[size];
@@ -213,6 +225,30 @@ final class VocabularyLoader {
             resolver.add(left, right, rank, where);
         }
         return new LlamaTokenizer(vocabulary, table);
+    }
+
+    /** The file as text; bytes that are not UTF-8 are a malformed file, reported with their offset. */
+    private static String utf8Text(Path file, String name) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new TokenizerException(name + ": not UTF-8 text (at byte " + firstMalformedByte(bytes) + ")", e);
+        }
+    }
+
+    private static int firstMalformedByte(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        return result.isError() ? in.position() : bytes.length;
     }
 
     /** Only the Llama 3 split pattern is implemented; refuse anything else rather than tokenize differently. */

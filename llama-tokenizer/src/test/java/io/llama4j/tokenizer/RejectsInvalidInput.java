@@ -34,6 +34,23 @@ class RejectsInvalidInput {
     }
 
     @Test
+    void tokenizerJsonThatIsNotUtf8NamesFileAndByte() throws IOException {
+        Path file = dir.resolve("latin1.json");
+        Files.write(file, new byte[] {'{', '"', 'a', (byte) 0xE9, '"', ':', '1', '}'});
+        assertMessage(assertThrows(TokenizerException.class, () -> LlamaTokenizer.fromTokenizerJson(file)),
+                "latin1.json: not UTF-8 text (at byte 3)");
+    }
+
+    @Test
+    void tokenizerJsonWithAHugeTokenIdIsRefusedBeforeAllocatingForIt() throws IOException {
+        Path file = write("sparse.json", "{\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": "
+                + JsonWriter.write(VocabularyLoader.LLAMA3_PATTERN) + "}},"
+                + " \"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 15999999}, \"merges\": []}}");
+        assertMessage(assertThrows(TokenizerException.class, () -> LlamaTokenizer.fromTokenizerJson(file)),
+                "token ids reach 15999999 but only 1 tokens are defined");
+    }
+
+    @Test
     void tokenizerJsonWithoutModelNamesTheField() throws IOException {
         Path file = write("nomodel.json", "{\"added_tokens\": []}");
         assertMessage(assertThrows(TokenizerException.class, () -> LlamaTokenizer.fromTokenizerJson(file)), "\"model\"");

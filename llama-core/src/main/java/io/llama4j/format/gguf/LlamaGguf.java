@@ -53,6 +53,13 @@ public final class LlamaGguf {
         }
         float eps = m.optionalReal("llama.attention.layer_norm_rms_epsilon").orElse(1e-5f);
         float theta = m.optionalReal("llama.rope.freq_base").orElse(10000f);
+        // NaN or a zero here loads and then turns every logit into NaN: refuse it by name instead.
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new ModelFormatException(path, "llama.attention.layer_norm_rms_epsilon " + eps + " must be a positive number");
+        }
+        if (!(theta > 1) || Float.isInfinite(theta)) {
+            throw new ModelFormatException(path, "llama.rope.freq_base " + theta + " must be a finite number above 1");
+        }
 
         Tensor embedding = file.find("token_embd.weight")
                 .orElseThrow(() -> new ModelFormatException(path, "missing tensor token_embd.weight"));
@@ -85,6 +92,18 @@ public final class LlamaGguf {
             }
         }
         int bos = m.optionalCount("tokenizer.ggml.bos_token_id").orElse(-1);
+        // Checked here, not when the first prompt meets them: a file whose special ids lie outside its own
+        // vocabulary is corrupt, and would otherwise load and then fail every generation.
+        if (bos >= vocab) {
+            throw new ModelFormatException(path, "tokenizer.ggml.bos_token_id " + bos
+                    + " is outside the vocabulary of " + vocab + " tokens");
+        }
+        for (int id : endOfGeneration) {
+            if (id >= vocab) {
+                throw new ModelFormatException(path, "end-of-generation token id " + id
+                        + " (tokenizer.ggml.eos/eot/eom_token_id) is outside the vocabulary of " + vocab + " tokens");
+            }
+        }
         String name = m.optionalString("general.name").orElse(path.getFileName().toString());
         return new ModelSpec(name, dim, layers, heads, kvHeads, headDim, ffn, vocab, context, eps, theta,
                 ropeDivisors(file, headDim, theta), ModelSpec.RopePairing.INTERLEAVED, tied, bos, endOfGeneration);

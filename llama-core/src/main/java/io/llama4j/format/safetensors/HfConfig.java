@@ -16,6 +16,7 @@ import java.util.Set;
  * (sizes, {@code rope_theta}) is guessed: pitfall 12 of the reference sheet is a silent 10000 default.
  */
 final class HfConfig {
+    static final int MAX_HEAD_DIM = 1 << 14;
     private final JsonFields config;
 
     HfConfig(JsonFields config) {
@@ -40,6 +41,12 @@ final class HfConfig {
                     + kvHeads + " key/value heads");
         }
         int headDim = config.has("head_dim") ? config.positiveInt("head_dim") : dim / heads;
+        // The rope table is sized from the head before any tensor can confirm it: bound it by what any
+        // Llama has (128) with a wide margin, so a corrupt config cannot ask for gigabytes.
+        if (headDim > MAX_HEAD_DIM) {
+            throw new ModelFormatException(config.file(), "head size " + headDim + " is larger than the "
+                    + MAX_HEAD_DIM + " llama4j accepts");
+        }
         if (headDim % 2 != 0 || (!config.has("head_dim") && dim % heads != 0)) {
             throw new UnsupportedModelException(config.file(), "head size " + headDim + " (hidden_size " + dim
                     + " over " + heads + " heads) must be a whole, even number");
@@ -48,13 +55,27 @@ final class HfConfig {
         int vocab = config.positiveInt("vocab_size");
         int context = config.positiveInt("max_position_embeddings");
         float eps = config.optionalReal("rms_norm_eps").orElse(1e-6).floatValue();
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new ModelFormatException(config.file(), "rms_norm_eps " + eps + " must be a positive number");
+        }
         RopeSettings rope = ropeSettings();
         boolean tied = config.optionalBoolean("tie_word_embeddings").orElse(false);
-        int bos = config.optionalInteger("bos_token_id").map(Long::intValue).orElse(-1);
+        long bos = config.optionalInteger("bos_token_id").orElse(-1L);
+        if (bos < -1 || bos >= vocab) {
+            throw new ModelFormatException(config.file(), "bos_token_id " + bos + " is outside the vocabulary of "
+                    + vocab + " tokens (vocab_size)");
+        }
         Set<Integer> endOfGeneration = new LinkedHashSet<>(config.integerOrList("eos_token_id"));
         endOfGeneration.addAll(moreEndOfGeneration);
+        for (int id : endOfGeneration) {
+            if (id < 0 || id >= vocab) {
+                throw new ModelFormatException(config.file(), "end-of-generation token id " + id
+                        + " (eos_token_id here or in generation_config.json) is outside the vocabulary of "
+                        + vocab + " tokens (vocab_size)");
+            }
+        }
         return new ModelSpec(name, dim, layers, heads, kvHeads, headDim, ffn, vocab, context, eps,
-                (float) rope.theta, rope.divisors(headDim), ModelSpec.RopePairing.HALVES, tied, bos, endOfGeneration);
+                (float) rope.theta, rope.divisors(headDim), ModelSpec.RopePairing.HALVES, tied, (int) bos, endOfGeneration);
     }
 
     private void checkArchitecture() {

@@ -37,18 +37,29 @@ final class HfTensorNames {
     private HfTensorNames() {
     }
 
-    /** The HF names of every tensor the forward pass needs for {@code spec}. */
-    static List<String> required(ModelSpec spec) {
-        List<String> names = new ArrayList<>(List.of("model.embed_tokens.weight", "model.norm.weight"));
+    /**
+     * The first tensor the forward pass needs for {@code spec} that {@code present} lacks, found without listing them all: a
+     * corrupt {@code num_hidden_layers} of two billion stops at the first layer the files do not hold.
+     */
+    static Optional<String> firstMissing(ModelSpec spec, java.util.function.Predicate<String> present) {
+        List<String> global = new ArrayList<>(List.of("model.embed_tokens.weight", "model.norm.weight"));
         if (!spec.tiedEmbeddings()) {
-            names.add("lm_head.weight");
+            global.add("lm_head.weight");
+        }
+        for (String name : global) {
+            if (!present.test(name)) {
+                return Optional.of(name);
+            }
         }
         for (int l = 0; l < spec.layers(); l++) {
             for (String role : PER_LAYER_ORDER) {
-                names.add("model.layers." + l + "." + role);
+                String name = "model.layers." + l + "." + role;
+                if (!present.test(name)) {
+                    return Optional.of(name);
+                }
             }
         }
-        return names;
+        return Optional.empty();
     }
 
     /** The GGUF name of an HF tensor, if the Llama forward pass uses it. */

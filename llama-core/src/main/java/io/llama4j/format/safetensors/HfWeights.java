@@ -55,12 +55,11 @@ final class HfWeights implements ModelWeights, AutoCloseable {
                 tensors.put(gguf.get(), new Tensor(t.name(), type, reversed(t.shape()), t.data()));
             }
         }
-        for (String required : HfTensorNames.required(spec)) {
-            if (!tensors.containsKey(HfTensorNames.ggufName(required).orElseThrow())) {
-                throw new ModelFormatException(files.size() == 1 ? files.getFirst().name() : location,
-                        "missing tensor " + required);
-            }
-        }
+        HfTensorNames.firstMissing(spec, name -> tensors.containsKey(HfTensorNames.ggufName(name).orElseThrow()))
+                .ifPresent(missing -> {
+                    throw new ModelFormatException(files.size() == 1 ? files.getFirst().name() : location,
+                            "missing tensor " + missing);
+                });
         return new HfWeights(List.copyOf(files), tensors);
     }
 

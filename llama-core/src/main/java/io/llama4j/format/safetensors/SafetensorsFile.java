@@ -103,7 +103,28 @@ final class SafetensorsFile implements AutoCloseable {
             }
             tensors.put(tensorName, tensor(name, tensorName, member.getValue(), data));
         }
+        checkNoOverlap(name, tensors);
         return tensors;
+    }
+
+    /** Two tensors sharing bytes is a corrupt header (the format lays tensors out one after another). */
+    private static void checkNoOverlap(Path name, Map<String, SafetensorsTensor> tensors) {
+        List<SafetensorsTensor> laidOut = new java.util.ArrayList<>();
+        for (SafetensorsTensor t : tensors.values()) {
+            if (t.data().byteSize() > 0) {
+                laidOut.add(t);
+            }
+        }
+        laidOut.sort(java.util.Comparator.comparingLong(SafetensorsTensor::begin));
+        for (int i = 1; i < laidOut.size(); i++) {
+            SafetensorsTensor previous = laidOut.get(i - 1);
+            SafetensorsTensor next = laidOut.get(i);
+            if (previous.begin() + previous.data().byteSize() > next.begin()) {
+                throw new ModelFormatException(name, "tensors " + previous.name() + " (data_offsets " + previous.begin()
+                        + ".." + (previous.begin() + previous.data().byteSize()) + ") and " + next.name()
+                        + " (from " + next.begin() + ") overlap");
+            }
+        }
     }
 
     private static SafetensorsTensor tensor(Path name, String tensorName, Object description, MemorySegment data) {
@@ -135,11 +156,17 @@ final class SafetensorsFile implements AutoCloseable {
         } catch (ArithmeticException e) {
             throw new ModelFormatException(name, where + ": shape " + java.util.Arrays.toString(shape) + " overflows");
         }
+        // Writers lay each tensor at a multiple of its element size (the reference one sorts by alignment),
+        // and the kernel reads elements at their natural alignment: anything else is a damaged header.
+        if (offsets[0] % dtype.bytes() != 0) {
+            throw new ModelFormatException(name, where + ": data_offsets begin " + offsets[0]
+                    + " is not a multiple of the " + dtype.bytes() + "-byte " + dtype + " element");
+        }
         if (offsets[1] > data.byteSize()) {
             throw new ModelFormatException(name, where + ": data_offsets end " + offsets[1]
                     + " is past the end of the data (" + data.byteSize() + " bytes; file truncated?)");
         }
-        return new SafetensorsTensor(tensorName, dtype, shape, data.asSlice(offsets[0], offsets[1] - offsets[0]));
+        return new SafetensorsTensor(tensorName, dtype, shape, offsets[0], data.asSlice(offsets[0], offsets[1] - offsets[0]));
     }
 
     private static long[] counts(Path name, String where, String field, Object value) {

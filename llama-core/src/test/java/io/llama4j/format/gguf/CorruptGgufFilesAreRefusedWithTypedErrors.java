@@ -215,6 +215,63 @@ class CorruptGgufFilesAreRefusedWithTypedErrors {
         return tests.stream();
     }
 
+    // ---- values that parse but cannot be right ------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> valuesThatParseButCannotBeRight() {
+        List<DynamicTest> tests = new ArrayList<>();
+        GgufLayout.Entry fileType = entry("general.file_type");
+        // Same key length, same value type (uint32): the entry becomes general.alignment with this value.
+        byte[] alignmentKey = "general.alignment".getBytes(StandardCharsets.US_ASCII);
+        for (int alignment : new int[] {0, 12, 64, Integer.MIN_VALUE}) {
+            tests.add(patch("general.alignment " + Integer.toUnsignedString(alignment), fileType.start() + 8,
+                    concat(alignmentKey, u32(4), u32(alignment)), alignment == 64 ? "not aligned to 64" : "general.alignment"));
+        }
+        tests.add(patch("bool value 2", entry("tokenizer.ggml.add_bos_token").valueAt(), new byte[] {2},
+                "bool value 2 is neither 0 nor 1"));
+        tests.add(patch("bos token outside the vocabulary", entry("tokenizer.ggml.bos_token_id").valueAt(), u32(200_000),
+                "tokenizer.ggml.bos_token_id 200000 is outside the vocabulary"));
+        GgufLayout.Entry theta = entry("llama.rope.freq_base");
+        GgufLayout.Entry eps = entry("llama.attention.layer_norm_rms_epsilon");
+        for (float v : new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, -1f}) {
+            tests.add(patch("rope freq_base " + v, theta.valueAt(), f32(v), "llama.rope.freq_base"));
+            tests.add(patch("rms epsilon " + v, eps.valueAt(), f32(v), "llama.attention.layer_norm_rms_epsilon"));
+        }
+        tests.add(patch("duplicate metadata key", sameLengthKeys()[1].start() + 8,
+                sameLengthKeys()[0].key().getBytes(StandardCharsets.UTF_8), "duplicate metadata key"));
+        GgufLayout.TensorInfo q = tensor("blk.0.attn_q.weight");
+        GgufLayout.TensorInfo k = tensor("blk.0.attn_k.weight");
+        tests.add(patch("duplicate tensor name", k.start() + 8, q.name().getBytes(StandardCharsets.UTF_8),
+                "duplicate tensor name blk.0.attn_q.weight"));
+        tests.add(patch("tensor name with invalid UTF-8", q.start() + 8, new byte[] {(byte) 0xC0, (byte) 0x80},
+                "not valid UTF-8"));
+        return tests.stream();
+    }
+
+    /** Two metadata keys of the same length, the later one first in the pair's second place. */
+    private static GgufLayout.Entry[] sameLengthKeys() {
+        for (int i = 0; i < layout.entries.size(); i++) {
+            for (int j = i + 1; j < layout.entries.size(); j++) {
+                if (layout.entries.get(i).key().length() == layout.entries.get(j).key().length()) {
+                    return new GgufLayout.Entry[] {layout.entries.get(i), layout.entries.get(j)};
+                }
+            }
+        }
+        throw new AssertionError("no two keys of the same length");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] f32(float v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v).array();
+    }
+
     // ---- random damage ------------------------------------------------------------------------------
 
     /**

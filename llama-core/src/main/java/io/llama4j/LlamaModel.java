@@ -36,6 +36,8 @@ public final class LlamaModel implements AutoCloseable {
     private final OpenedModel opened;
     private final ModelSpec spec;
     private final LlamaTokenizer tokenizer;
+    /** Computed on first use; racing threads compute the same value. */
+    private volatile int longestTokenBytes;
     private final boolean addsBos;
     private final Executor executor;
     private final String executorName;
@@ -165,6 +167,43 @@ public final class LlamaModel implements AutoCloseable {
     /** The executor running this model ({@code java}, {@code onnx}, ...). */
     public String executorName() {
         return executorName;
+    }
+
+    /**
+     * As {@link #tokenizePrompt(String)} for a context of {@code contextLength} tokens: a text too long to fit
+     * is refused before it is tokenized, by the lower bound of one token per
+     * {@link io.llama4j.tokenizer.LlamaTokenizer#longestTokenBytes()} UTF-8 bytes. Tokenizing one unbroken run
+     * of a letter or of spaces costs seconds per megabyte, so a 10 MB prompt must not reach the tokenizer
+     * only to be refused afterwards.
+     */
+    int[] tokenizePrompt(String text, int contextLength) {
+        long leastBytes = leastUtf8Bytes(text);
+        int longest = longestTokenBytes();
+        long leastTokens = (leastBytes + longest - 1) / longest;
+        if (leastTokens > contextLength) {
+            throw new ContextOverflowException("the prompt has at least " + leastTokens + " tokens ("
+                    + leastBytes + " UTF-8 bytes or more, at most " + longest
+                    + " bytes per token) but the session's context holds " + contextLength);
+        }
+        return tokenizePrompt(text);
+    }
+
+    /** UTF-8 length, counting each surrogate as 1 byte (a pair takes 4, a lone one becomes U+FFFD's 3). */
+    private static long leastUtf8Bytes(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 || Character.isSurrogate(c) ? 1 : c < 0x800 ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    private int longestTokenBytes() {
+        int longest = longestTokenBytes;
+        if (longest == 0) {
+            longest = longestTokenBytes = tokenizer.longestTokenBytes();
+        }
+        return longest;
     }
 
     /**

@@ -69,9 +69,9 @@ public final class Session implements AutoCloseable {
      * begin-of-text token. {@link GenerationOptions#maxTokens()} 0 evaluates nothing and returns an empty
      * generation that stopped with {@link StopReason#MAX_TOKENS}; a negative count is refused when the
      * options are built. A session with a context of 1 holds a one-token prompt, generates one token and
-     * stops with {@link StopReason#CONTEXT_FULL}. A prompt longer than the context, even megabytes of it, is
-     * tokenized (linear in its length: a couple of seconds for 10 MB of text) and refused before anything is
-     * evaluated. Weights that are finite but overflow float arithmetic end the generation with a
+     * stops with {@link StopReason#CONTEXT_FULL}. A prompt longer than the context is refused before anything is
+     * evaluated: one that cannot fit even at the vocabulary's longest token per position (megabytes of text)
+     * before it is tokenized, any other after tokenization. Weights that are finite but overflow float arithmetic end the generation with a
      * {@link LlamaException} at the first NaN logit.
      *
      * @throws ContextOverflowException if the tokenized prompt is longer than the session's context
@@ -79,7 +79,7 @@ public final class Session implements AutoCloseable {
      * @throws LlamaException           if the model computes NaN logits (damaged weights)
      */
     public Generation generate(String prompt, GenerationOptions options, Consumer<String> listener) {
-        return generate(model.tokenizePrompt(prompt), options, listener);
+        return generate(model.tokenizePrompt(prompt, contextLength()), options, listener);
     }
 
     /**
@@ -97,7 +97,7 @@ public final class Session implements AutoCloseable {
 
     /** The generation as an iterator of text pieces; close it to stop early. */
     public GenerationIterator iterate(String prompt, GenerationOptions options) {
-        return iterate(model.tokenizePrompt(prompt), options);
+        return iterate(model.tokenizePrompt(prompt, contextLength()), options);
     }
 
     public GenerationIterator iterate(int[] promptIds, GenerationOptions options) {
@@ -115,7 +115,7 @@ public final class Session implements AutoCloseable {
      * first request; cancelling the subscription stops it before the next token.
      */
     public Flow.Publisher<String> publish(String prompt, GenerationOptions options) {
-        return publish(model.tokenizePrompt(prompt), options, task -> Thread.ofVirtual().name("llama4j-generation").start(task));
+        return publish(model.tokenizePrompt(prompt, contextLength()), options, task -> Thread.ofVirtual().name("llama4j-generation").start(task));
     }
 
     /** As {@link #publish(String, GenerationOptions)}, evaluating on {@code executor}. */

@@ -93,8 +93,8 @@ class PromptsAtTheEdgesHaveDefinedOutcomes {
     }
 
     /**
-     * 10 MB of ordinary text: tokenized in linear time with memory proportional to the text, then refused as
-     * too long for the context before anything is evaluated. The figures are printed for the robustness note.
+     * 10 MB of ordinary text: refused as too long for the context before anything is evaluated, with memory
+     * proportional to the text at most. The figures are printed for the robustness note.
      */
     @Test
     void aTenMegabytePromptIsRefusedQuicklyWithoutExhaustingMemory() {
@@ -128,19 +128,38 @@ class PromptsAtTheEdgesHaveDefinedOutcomes {
 
     /**
      * A single 1 MB pre-tokenizer piece (a run of one letter, of spaces) is the tokenizer's slowest input: BPE
-     * merges it with a heap, O(n log n) but with a large constant. Bounded here at 1 MB so CI stays quick; the
-     * note reports the 10 MB figures.
+     * merges it with a heap, O(n log n) but with a large constant. Tokenized directly here, bounded at 1 MB so
+     * CI stays quick.
      */
     @Test
     void oneHugePieceIsTokenizedInBoundedTime() {
         for (String run : new String[] {"a".repeat(1 << 20), " ".repeat(1 << 20)}) {
-            try (Session session = model.newSession(64)) {
-                long start = System.nanoTime();
-                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
-                        () -> assertThrows(ContextOverflowException.class, () -> session.generate(run, GenerationOptions.greedy(1), p -> { })));
-                System.out.printf("1 MB run of %s refused in %d ms%n", run.charAt(0) == ' ' ? "spaces" : "'a'",
-                        (System.nanoTime() - start) / 1_000_000);
-            }
+            long start = System.nanoTime();
+            int[] ids = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> model.tokenizePrompt(run));
+            assertThat(model.tokenizer().decode(ids)).endsWith(run.substring(run.length() - 1000));
+            System.out.printf("1 MB run of %s tokenized in %d ms%n", run.charAt(0) == ' ' ? "spaces" : "'a'",
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /**
+     * The same slow input at 10 MB never reaches the tokenizer: even at the vocabulary's longest token per
+     * position it could not fit the context, so it is refused at once.
+     */
+    @Test
+    void aTenMegabyteRunOfOneLetterIsRefusedBeforeItIsTokenized() {
+        String run = "a".repeat(10 << 20);
+        try (Session session = model.newSession(4096)) {
+            long start = System.nanoTime();
+            ContextOverflowException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(10),
+                    () -> assertThrows(ContextOverflowException.class,
+                            () -> session.generate(run, GenerationOptions.greedy(1), p -> { })));
+            System.out.printf("10 MB run of 'a' refused in %d ms: %s%n", (System.nanoTime() - start) / 1_000_000,
+                    e.getMessage());
+            assertThat(e.getMessage()).contains("at least").contains("holds 4096");
+            assertThat(session.contextTokens()).isEmpty();
         }
     }
 

@@ -107,6 +107,23 @@ public final class LlamaTokenizer {
         }
     }
 
+    /**
+     * The most UTF-8 bytes one token can stand for, special tokens counted by their text (e.g. 17 for
+     * {@code <|begin_of_text|>}). A text of {@code n} UTF-8 bytes therefore encodes to at least
+     * {@code ceil(n / longestTokenBytes())} tokens, which lets a caller refuse a prompt that cannot fit a
+     * context before paying for its tokenization.
+     */
+    public int longestTokenBytes() {
+        int longest = 1;
+        for (int id = 0; id < vocabulary.size(); id++) {
+            longest = Math.max(longest, vocabulary.byteLength(id));
+        }
+        for (String special : vocabulary.specialIds().keySet()) {
+            longest = Math.max(longest, special.getBytes(StandardCharsets.UTF_8).length);
+        }
+        return longest;
+    }
+
     /** The number of token ids, special tokens included (128,256 for Llama 3.1). */
     public int vocabularySize() {
         return vocabulary.size();

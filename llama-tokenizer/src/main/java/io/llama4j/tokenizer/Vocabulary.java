@@ -82,6 +82,10 @@ final class Vocabulary {
         return Arrays.copyOfRange(data, offsets[id], offsets[id + 1]);
     }
 
+    int byteLength(int id) {
+        return offsets[id + 1] - offsets[id];
+    }
+
     /** Copies the bytes of token {@code id} to {@code dest} at {@code at}; returns the number copied. */
     int copyBytes(int id, byte[] dest, int at) {
         int from = offsets[id];

@@ -78,17 +78,67 @@ abstract sealed class KvCache permits KvCache.Floats, KvCache.Halves {
     /** {@code out[o ..< o+n] += p * value(layer, position)[offset ..< offset+n]}. */
     abstract void addValue(int layer, int position, int offset, float p, float[] out, int o, int n);
 
+    /** Bytes per stored number: 4 for F32, 2 for F16. */
+    abstract int bytesPerElement();
+
+    /** The backing array ({@code float[]} or {@code short[]}) of one layer's keys or values. */
+    abstract Object array(int layer, boolean ofValues);
+
+    /** Puts {@code array[from ..< from+count]} into {@code chunk} (little-endian, from its start). */
+    abstract void encode(Object array, int from, int count, ByteBuffer chunk);
+
+    /** Gets {@code count} numbers from {@code chunk}'s start into {@code array[from ..]}. */
+    abstract void decode(ByteBuffer chunk, Object array, int from, int count);
+
     /** A cache of the same type and context holding a copy of the first {@code positions} positions. */
-    abstract KvCache copy(int positions);
+    KvCache copy(int positions) {
+        KvCache copy = of(type(), layers, kvDim, contextLength);
+        copy.ensureCapacity(positions);
+        for (int l = 0; l < layers; l++) {
+            for (boolean ofValues : new boolean[] {false, true}) {
+                System.arraycopy(array(l, ofValues), 0, copy.array(l, ofValues), 0, positions * kvDim);
+            }
+        }
+        return copy;
+    }
 
     /**
      * Writes the first {@code positions} positions: per layer, keys then values, row after row, each number
      * little-endian in this cache's type.
      */
-    abstract void write(int positions, DataOutput out) throws IOException;
+    void write(int positions, DataOutput out) throws IOException {
+        int bytes = bytesPerElement();
+        int rows = rowsPerChunk(kvDim, bytes);
+        ByteBuffer chunk = ByteBuffer.allocate(rows * kvDim * bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int l = 0; l < layers; l++) {
+            for (boolean ofValues : new boolean[] {false, true}) {
+                for (int p = 0; p < positions; p += rows) {
+                    int count = Math.min(rows, positions - p) * kvDim;
+                    chunk.clear();
+                    encode(array(l, ofValues), p * kvDim, count, chunk);
+                    out.write(chunk.array(), 0, count * bytes);
+                }
+            }
+        }
+    }
 
     /** Reads what {@link #write} wrote into positions {@code 0 ..< positions}. */
-    abstract void read(int positions, DataInput in) throws IOException;
+    void read(int positions, DataInput in) throws IOException {
+        ensureCapacity(positions);
+        int bytes = bytesPerElement();
+        int rows = rowsPerChunk(kvDim, bytes);
+        ByteBuffer chunk = ByteBuffer.allocate(rows * kvDim * bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int l = 0; l < layers; l++) {
+            for (boolean ofValues : new boolean[] {false, true}) {
+                for (int p = 0; p < positions; p += rows) {
+                    int count = Math.min(rows, positions - p) * kvDim;
+                    in.readFully(chunk.array(), 0, count * bytes);
+                    chunk.clear();
+                    decode(chunk, array(l, ofValues), p * kvDim, count);
+                }
+            }
+        }
+    }
 
     /** Rows per chunk when streaming to and from bytes: large enough to be cheap, small enough to stay off the heap's mind. */
     private static int rowsPerChunk(int kvDim, int bytesPerElement) {
@@ -157,47 +207,23 @@ abstract sealed class KvCache permits KvCache.Floats, KvCache.Halves {
         }
 
         @Override
-        KvCache copy(int positions) {
-            Floats c = new Floats(layers, kvDim, contextLength());
-            c.ensureCapacity(positions);
-            for (int l = 0; l < layers; l++) {
-                System.arraycopy(keys[l], 0, c.keys[l], 0, positions * kvDim);
-                System.arraycopy(values[l], 0, c.values[l], 0, positions * kvDim);
-            }
-            return c;
+        int bytesPerElement() {
+            return 4;
         }
 
         @Override
-        void write(int positions, DataOutput out) throws IOException {
-            int rows = rowsPerChunk(kvDim, 4);
-            ByteBuffer chunk = ByteBuffer.allocate(rows * kvDim * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (int l = 0; l < layers; l++) {
-                for (float[] data : new float[][] {keys[l], values[l]}) {
-                    for (int p = 0; p < positions; p += rows) {
-                        int count = Math.min(rows, positions - p) * kvDim;
-                        chunk.clear();
-                        chunk.asFloatBuffer().put(data, p * kvDim, count);
-                        out.write(chunk.array(), 0, count * 4);
-                    }
-                }
-            }
+        Object array(int layer, boolean ofValues) {
+            return ofValues ? values[layer] : keys[layer];
         }
 
         @Override
-        void read(int positions, DataInput in) throws IOException {
-            ensureCapacity(positions);
-            int rows = rowsPerChunk(kvDim, 4);
-            ByteBuffer chunk = ByteBuffer.allocate(rows * kvDim * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (int l = 0; l < layers; l++) {
-                for (float[] data : new float[][] {keys[l], values[l]}) {
-                    for (int p = 0; p < positions; p += rows) {
-                        int count = Math.min(rows, positions - p) * kvDim;
-                        in.readFully(chunk.array(), 0, count * 4);
-                        chunk.clear();
-                        chunk.asFloatBuffer().get(data, p * kvDim, count);
-                    }
-                }
-            }
+        void encode(Object array, int from, int count, ByteBuffer chunk) {
+            chunk.asFloatBuffer().put((float[]) array, from, count);
+        }
+
+        @Override
+        void decode(ByteBuffer chunk, Object array, int from, int count) {
+            chunk.asFloatBuffer().get((float[]) array, from, count);
         }
     }
 
@@ -273,47 +299,23 @@ abstract sealed class KvCache permits KvCache.Floats, KvCache.Halves {
         }
 
         @Override
-        KvCache copy(int positions) {
-            Halves c = new Halves(layers, kvDim, contextLength());
-            c.ensureCapacity(positions);
-            for (int l = 0; l < layers; l++) {
-                System.arraycopy(keys[l], 0, c.keys[l], 0, positions * kvDim);
-                System.arraycopy(values[l], 0, c.values[l], 0, positions * kvDim);
-            }
-            return c;
+        int bytesPerElement() {
+            return 2;
         }
 
         @Override
-        void write(int positions, DataOutput out) throws IOException {
-            int rows = rowsPerChunk(kvDim, 2);
-            ByteBuffer chunk = ByteBuffer.allocate(rows * kvDim * 2).order(ByteOrder.LITTLE_ENDIAN);
-            for (int l = 0; l < layers; l++) {
-                for (short[] data : new short[][] {keys[l], values[l]}) {
-                    for (int p = 0; p < positions; p += rows) {
-                        int count = Math.min(rows, positions - p) * kvDim;
-                        chunk.clear();
-                        chunk.asShortBuffer().put(data, p * kvDim, count);
-                        out.write(chunk.array(), 0, count * 2);
-                    }
-                }
-            }
+        Object array(int layer, boolean ofValues) {
+            return ofValues ? values[layer] : keys[layer];
         }
 
         @Override
-        void read(int positions, DataInput in) throws IOException {
-            ensureCapacity(positions);
-            int rows = rowsPerChunk(kvDim, 2);
-            ByteBuffer chunk = ByteBuffer.allocate(rows * kvDim * 2).order(ByteOrder.LITTLE_ENDIAN);
-            for (int l = 0; l < layers; l++) {
-                for (short[] data : new short[][] {keys[l], values[l]}) {
-                    for (int p = 0; p < positions; p += rows) {
-                        int count = Math.min(rows, positions - p) * kvDim;
-                        in.readFully(chunk.array(), 0, count * 2);
-                        chunk.clear();
-                        chunk.asShortBuffer().get(data, p * kvDim, count);
-                    }
-                }
-            }
+        void encode(Object array, int from, int count, ByteBuffer chunk) {
+            chunk.asShortBuffer().put((short[]) array, from, count);
+        }
+
+        @Override
+        void decode(ByteBuffer chunk, Object array, int from, int count) {
+            chunk.asShortBuffer().get((short[]) array, from, count);
         }
     }
 }

@@ -37,7 +37,9 @@ DEFAULT_TOKENIZER = os.path.join(SHARED, "data", "llama3-tokenizer")
 DEFAULT_TEMPLATE = os.path.join(SHARED, "tools", "fixtures", "llama31_chat_template.jinja")
 FORTUNE_FILES = ["/usr/share/games/fortunes/fortunes", "/usr/share/games/fortunes/riddles"]
 
-CONFIG = dict(dim=64, n_layers=4, n_heads=4, n_kv_heads=2, ffn=192, ctx=512, vocab=128256,
+# Width 32 keeps the 128,256-row Q8_0 embedding at 4.4 MB (rows stay whole Q8_0 blocks of 32); the 7.7 MB of
+# tokenizer metadata llama.cpp needs is the rest of the file. --dim/--layers/--heads/--kv-heads/--ffn override it.
+CONFIG = dict(dim=32, n_layers=6, n_heads=2, n_kv_heads=1, ffn=128, ctx=512, vocab=128256,
               rope_theta=500000.0, rms_norm_eps=1e-5, rope_factor=8.0, low_freq_factor=1.0,
               high_freq_factor=4.0, orig_ctx=8192)
 
@@ -132,6 +134,10 @@ def tool_ids(tok, fortune, rng):
     tool = json.loads(json.dumps(FORTUNE_TOOL))
     if rng.random() < 0.5:                     # clients differ in what they describe
         del tool["function"]["parameters"]["properties"]["topic"]["description"]
+    if rng.random() < 1 / 3:                   # Spring AI's schema generator adds these two
+        params = tool["function"]["parameters"]
+        tool["function"]["parameters"] = {"$schema": "https://json-schema.org/draft/2020-12/schema", **params,
+                                          "additionalProperties": False}
     day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
     def header(role):
         return [START_HEADER] + tok.encode(role) + [END_HEADER] + tok.encode("\n\n")
@@ -403,10 +409,19 @@ def main():
     ap.add_argument("--tool-docs", type=int, default=150, help="conversations that call get_fortune")
     ap.add_argument("--threads", type=int, default=1, help="torch threads; more only helps on an idle machine")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--dim", type=int, default=CONFIG["dim"], help="width; a multiple of 32 (Q8_0 blocks)")
+    ap.add_argument("--layers", type=int, default=CONFIG["n_layers"])
+    ap.add_argument("--heads", type=int, default=CONFIG["n_heads"], help="query heads; dim/heads must be even (RoPE)")
+    ap.add_argument("--kv-heads", type=int, default=CONFIG["n_kv_heads"], help="key/value heads; divides --heads")
+    ap.add_argument("--ffn", type=int, default=CONFIG["ffn"], help="feed-forward width; a multiple of 32")
     ap.add_argument("--checkpoint", help="also save the trained weights here (torch.save)")
     ap.add_argument("--resume", help="start from weights saved with --checkpoint (same corpus)")
     a = ap.parse_args()
 
+    CONFIG.update(dim=a.dim, n_layers=a.layers, n_heads=a.heads, n_kv_heads=a.kv_heads, ffn=a.ffn)
+    if a.dim % 32 or a.ffn % 32 or (a.dim // a.heads) % 2 or a.dim % a.heads or a.heads % a.kv_heads:
+        ap.error("--dim and --ffn must be multiples of 32, --heads divide --dim into an even head size, "
+                 "--kv-heads divide --heads")
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
     tok = Tokenizer(a.tokenizer)
@@ -459,7 +474,11 @@ def main():
         step += 1
         if step % 100 == 0:
             print(f"step {step} loss {ema:.3f} lr {lr:.2e} {time.time() - start:.0f}s", flush=True)
+        if a.checkpoint and step % 500 == 0:   # lets a long run be inspected (or exported) while it trains
+            torch.save({"model": model.state_dict(), "used": used, "steps": prior_steps + step}, a.checkpoint)
 
+    if ema is None:                             # --minutes 0 --resume: export only
+        ema = float("nan")
     description = (f"Llama-Fortunes-demo: {sum(p.numel() for p in model.parameters())}-parameter Llama-3-architecture "
                    f"model trained {prior_steps + step} steps (loss {ema:.3f}) by examples/demo-model/train.py on Debian "
                    f"fortunes-min (BSD license); Llama 3 tokenizer (Llama 3.1 Community License)")

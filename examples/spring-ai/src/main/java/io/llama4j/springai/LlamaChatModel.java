@@ -8,6 +8,7 @@ import io.llama4j.sampling.ChainSampler;
 import io.llama4j.spi.GenerationDefaults;
 import io.llama4j.tokenizer.ChatFormat;
 import io.llama4j.tokenizer.ToolCall;
+import io.llama4j.tokenizer.ToolDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,8 +23,14 @@ import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.DefaultToolExecutionEligibilityPredicate;
+import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.model.tool.ToolExecutionEligibilityPredicate;
+import org.springframework.ai.model.tool.ToolExecutionResult;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A Spring AI {@link ChatModel} (and so {@code StreamingChatModel}) over a llama4j model. The prompt's messages
@@ -40,14 +47,32 @@ import reactor.core.publisher.FluxSink;
  * Flux<String> pieces = ChatClient.create(llama).prompt().user("Tell me a story").stream().content();
  * }</pre>
  *
+ * <p>Tools ({@code ChatClient.prompt().tools(...)}, {@code @Tool} methods or {@code ToolCallback}s) are offered
+ * as Llama 3.1 custom tools; a reply that calls one comes back as an {@link AssistantMessage.ToolCall}, which
+ * Spring AI's {@link ToolCallingManager} runs before the conversation goes on with its result, as with any
+ * Spring AI model (unless {@code internalToolExecutionEnabled} is false: then the caller gets the call).
+ * With tools offered, a streamed reply arrives whole, since whether it is a call is known only at its end.
+ *
+ * <pre>{@code
+ * class Fortunes {
+ *     @Tool(description = "Draws a fortune cookie about a topic")
+ *     String getFortune(@ToolParam(description = "what the fortune is about") String topic) { ... }
+ * }
+ * String answer = ChatClient.create(llama).prompt().user("Tell me a fortune about love.")
+ *         .tools(new Fortunes()).call().content();
+ * }</pre>
+ *
  * <p>Finish reasons are Spring AI's usual names: {@code STOP} (the model ended its turn or a stop sequence
- * appeared) and {@code LENGTH} (max tokens or a full context). Usage counts prompt and generated tokens.
+ * appeared), {@code LENGTH} (max tokens or a full context) and {@code TOOL_CALLS}. Usage counts prompt and
+ * generated tokens.
  */
 public final class LlamaChatModel implements ChatModel {
     private static final System.Logger LOG = System.getLogger("io.llama4j.springai");
 
     private final LlamaModel model;
     private final LlamaChatOptions defaults;
+    private final ToolCallingManager tools;
+    private final ToolExecutionEligibilityPredicate runTools = new DefaultToolExecutionEligibilityPredicate();
 
     /** With the model's recommended sampling and 512 tokens a reply. */
     public LlamaChatModel(LlamaModel model) {
@@ -55,8 +80,17 @@ public final class LlamaChatModel implements ChatModel {
     }
 
     public LlamaChatModel(LlamaModel model, LlamaChatOptions defaults) {
+        this(model, defaults, ToolCallingManager.builder().build());
+    }
+
+    /**
+     * @param tools resolves tool names and runs the calls the model makes (in a Spring Boot application, the
+     *              auto-configured {@code ToolCallingManager} bean)
+     */
+    public LlamaChatModel(LlamaModel model, LlamaChatOptions defaults, ToolCallingManager tools) {
         this.model = Objects.requireNonNull(model, "model");
         this.defaults = Objects.requireNonNull(defaults, "defaults").copy();
+        this.tools = Objects.requireNonNull(tools, "tools");
     }
 
     @Override
@@ -66,18 +100,53 @@ public final class LlamaChatModel implements ChatModel {
 
     @Override
     public ChatResponse call(Prompt prompt) {
-        Request request = request(prompt);
-        try (Session session = model.newSession()) {
-            Generation g = session.generate(request.ids(), request.options(), piece -> { });
-            return response(g.text(), g, request.name());
+        Prompt merged = withOptions(prompt);
+        Request request = request(merged);
+        ChatResponse response = answer(request);
+        if (!runTools.isToolExecutionRequired(merged.getOptions(), response)) {
+            return response;
         }
+        ToolExecutionResult result = tools.executeToolCalls(merged, response);
+        if (result.returnDirect()) {
+            return ChatResponse.builder().from(response).generations(ToolExecutionResult.buildGenerations(result)).build();
+        }
+        return call(new Prompt(result.conversationHistory(), merged.getOptions()));
     }
 
     @Override
     public Flux<ChatResponse> stream(Prompt prompt) {
-        Request request = request(prompt);
-        return Flux.create(sink -> Thread.ofVirtual().name("llama4j-spring-ai").start(() -> generate(request, sink)),
-                FluxSink.OverflowStrategy.BUFFER);
+        Prompt merged = withOptions(prompt);
+        Request request = request(merged);
+        if (!request.toolsOffered()) {
+            return Flux.create(sink -> Thread.ofVirtual().name("llama4j-spring-ai").start(() -> generate(request, sink)),
+                    FluxSink.OverflowStrategy.BUFFER);
+        }
+        // Whether the reply is a call is known only at its end, so it is generated whole, off the caller's thread.
+        return Mono.fromCallable(() -> answer(request)).subscribeOn(Schedulers.boundedElastic()).flatMapMany(response -> {
+            if (!runTools.isToolExecutionRequired(merged.getOptions(), response)) {
+                return Flux.just(response);
+            }
+            ToolExecutionResult result = tools.executeToolCalls(merged, response);
+            if (result.returnDirect()) {
+                return Flux.just(ChatResponse.builder().from(response)
+                        .generations(ToolExecutionResult.buildGenerations(result)).build());
+            }
+            return stream(new Prompt(result.conversationHistory(), merged.getOptions()));
+        });
+    }
+
+    /** The prompt with its options merged over the defaults, as the ToolCallingManager needs them. */
+    private Prompt withOptions(Prompt prompt) {
+        return new Prompt(prompt.getInstructions(), defaults.overriddenBy(prompt.getOptions()));
+    }
+
+    private ChatResponse answer(Request request) {
+        try (Session session = model.newSession()) {
+            Generation g = session.generate(request.ids(), request.options(), piece -> { });
+            AssistantMessage message = SpringAiTools.message(ChatFormat.parseReply(g.text()), g.text(),
+                    request.toolsOffered());
+            return response(message, g, request.name());
+        }
     }
 
     private void generate(Request request, FluxSink<ChatResponse> sink) {
@@ -91,7 +160,7 @@ public final class LlamaChatModel implements ChatModel {
             };
             Generation g = session.generate(request.ids(), request.options(), pieces);
             if (!sink.isCancelled()) {
-                sink.next(response("", g, request.name()));
+                sink.next(response(new AssistantMessage(""), g, request.name()));
                 sink.complete();
             }
         } catch (RuntimeException | Error e) {
@@ -99,13 +168,16 @@ public final class LlamaChatModel implements ChatModel {
         }
     }
 
-    private record Request(int[] ids, GenerationOptions options, String name) {
+    private record Request(int[] ids, GenerationOptions options, String name, boolean toolsOffered) {
     }
 
+    /** {@code prompt} has its options merged over the defaults already. */
     private Request request(Prompt prompt) {
-        LlamaChatOptions options = defaults.overriddenBy(prompt.getOptions());
-        int[] ids = ChatFormat.llama31().encode(model.tokenizer(), messages(prompt.getInstructions()), true);
-        return new Request(ids, generationOptions(options), options.getModel());
+        LlamaChatOptions options = (LlamaChatOptions) prompt.getOptions();
+        List<ToolDefinition> offered = SpringAiTools.definitions(tools.resolveToolDefinitions(options));
+        ChatFormat format = offered.isEmpty() ? ChatFormat.llama31() : ChatFormat.llama31().withTools(offered);
+        int[] ids = format.encode(model.tokenizer(), messages(prompt.getInstructions()), true);
+        return new Request(ids, generationOptions(options), options.getModel(), !offered.isEmpty());
     }
 
     static List<io.llama4j.tokenizer.ChatMessage> messages(List<Message> messages) {
@@ -180,8 +252,8 @@ public final class LlamaChatModel implements ChatModel {
         return options.build();
     }
 
-    private static ChatResponse response(String text, Generation g, String name) {
-        String finish = switch (g.stopReason()) {
+    private static ChatResponse response(AssistantMessage message, Generation g, String name) {
+        String finish = message.hasToolCalls() ? "TOOL_CALLS" : switch (g.stopReason()) {
             case MAX_TOKENS, CONTEXT_FULL -> "LENGTH";
             case END_OF_GENERATION, STOP_TOKEN, STOP_STRING, CANCELLED -> "STOP";
         };
@@ -192,7 +264,7 @@ public final class LlamaChatModel implements ChatModel {
         if (name != null) {
             metadata.model(name);
         }
-        return new ChatResponse(List.of(new org.springframework.ai.chat.model.Generation(new AssistantMessage(text),
+        return new ChatResponse(List.of(new org.springframework.ai.chat.model.Generation(message,
                 ChatGenerationMetadata.builder().finishReason(finish).build())), metadata.build());
     }
 }

@@ -1,13 +1,22 @@
 package io.llama4j.springai;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 
 /**
  * Spring AI chat options for a llama4j model: Spring AI's portable ones (temperature, top-p, top-k, frequency
  * and presence penalties, max tokens, stop sequences) plus llama.cpp's min-p and repeat penalty and the
  * sampler's seed. A field left null takes the model's recommendation ({@code generation_config.json}), then
  * llama.cpp's default. Options in a {@code Prompt} override the model's defaults field by field.
+ *
+ * <p>They are also Spring AI's {@link ToolCallingChatOptions}: the tools that {@code ChatClient.tools(...)}
+ * or {@link Builder#toolCallbacks} name are offered to the model as Llama 3.1 custom tools (a prompt's tools,
+ * names and context replace the defaults' when it has any), and Spring AI's {@code ToolCallingManager} runs
+ * the calls unless {@code internalToolExecutionEnabled} is false.
  *
  * <pre>{@code
  * ChatModel chat = new LlamaChatModel(model, LlamaChatOptions.builder().temperature(0.7).maxTokens(256).build());
@@ -17,7 +26,7 @@ import org.springframework.ai.chat.prompt.ChatOptions;
  *         .call().content();
  * }</pre>
  */
-public final class LlamaChatOptions implements ChatOptions {
+public final class LlamaChatOptions implements ToolCallingChatOptions {
     private String model;
     private Double temperature;
     private Double topP;
@@ -29,6 +38,10 @@ public final class LlamaChatOptions implements ChatOptions {
     private Integer maxTokens;
     private List<String> stopSequences;
     private Long seed;
+    private List<ToolCallback> toolCallbacks = List.of();
+    private Set<String> toolNames = Set.of();
+    private Boolean internalToolExecutionEnabled;
+    private Map<String, Object> toolContext = Map.of();
 
     public static Builder builder() {
         return new Builder();
@@ -87,6 +100,47 @@ public final class LlamaChatOptions implements ChatOptions {
     }
 
     @Override
+    public List<ToolCallback> getToolCallbacks() {
+        return toolCallbacks;
+    }
+
+    @Override
+    public void setToolCallbacks(List<ToolCallback> toolCallbacks) {
+        ToolCallingChatOptions.validateToolCallbacks(toolCallbacks);
+        this.toolCallbacks = List.copyOf(toolCallbacks);
+    }
+
+    @Override
+    public Set<String> getToolNames() {
+        return toolNames;
+    }
+
+    @Override
+    public void setToolNames(Set<String> toolNames) {
+        this.toolNames = Set.copyOf(toolNames);
+    }
+
+    @Override
+    public Boolean getInternalToolExecutionEnabled() {
+        return internalToolExecutionEnabled;
+    }
+
+    @Override
+    public void setInternalToolExecutionEnabled(Boolean internalToolExecutionEnabled) {
+        this.internalToolExecutionEnabled = internalToolExecutionEnabled;
+    }
+
+    @Override
+    public Map<String, Object> getToolContext() {
+        return toolContext;
+    }
+
+    @Override
+    public void setToolContext(Map<String, Object> toolContext) {
+        this.toolContext = Map.copyOf(toolContext);
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public LlamaChatOptions copy() {
         return builder().from(this).build();
@@ -125,6 +179,15 @@ public final class LlamaChatOptions implements ChatOptions {
         if (other.getStopSequences() != null && !other.getStopSequences().isEmpty()) {
             b.stopSequences = other.getStopSequences();
         }
+        if (other instanceof ToolCallingChatOptions tools) {
+            // Spring AI's rule, as its own models apply it: the prompt's tools replace the defaults' if it has any.
+            b.toolCallbacks = ToolCallingChatOptions.mergeToolCallbacks(tools.getToolCallbacks(), toolCallbacks);
+            b.toolNames = ToolCallingChatOptions.mergeToolNames(tools.getToolNames(), toolNames);
+            b.toolContext = ToolCallingChatOptions.mergeToolContext(tools.getToolContext(), toolContext);
+            if (tools.getInternalToolExecutionEnabled() != null) {
+                b.internalToolExecutionEnabled = tools.getInternalToolExecutionEnabled();
+            }
+        }
         if (other instanceof LlamaChatOptions llama) {
             if (llama.minP != null) {
                 b.minP = llama.minP;
@@ -152,6 +215,10 @@ public final class LlamaChatOptions implements ChatOptions {
         private Integer maxTokens;
         private List<String> stopSequences;
         private Long seed;
+        private List<ToolCallback> toolCallbacks = List.of();
+        private Set<String> toolNames = Set.of();
+        private Boolean internalToolExecutionEnabled;
+        private Map<String, Object> toolContext = Map.of();
 
         private Builder() {
         }
@@ -168,6 +235,10 @@ public final class LlamaChatOptions implements ChatOptions {
             maxTokens = o.maxTokens;
             stopSequences = o.stopSequences;
             seed = o.seed;
+            toolCallbacks = o.toolCallbacks;
+            toolNames = o.toolNames;
+            internalToolExecutionEnabled = o.internalToolExecutionEnabled;
+            toolContext = o.toolContext;
             return this;
         }
 
@@ -227,6 +298,35 @@ public final class LlamaChatOptions implements ChatOptions {
             return this;
         }
 
+        /** Tools offered to the model on every call (a prompt's own tools replace them). */
+        public Builder toolCallbacks(List<ToolCallback> toolCallbacks) {
+            ToolCallingChatOptions.validateToolCallbacks(toolCallbacks);
+            this.toolCallbacks = List.copyOf(toolCallbacks);
+            return this;
+        }
+
+        public Builder toolCallbacks(ToolCallback... toolCallbacks) {
+            return toolCallbacks(List.of(toolCallbacks));
+        }
+
+        /** Tools by name, resolved by the {@code ToolCallingManager}'s resolver. */
+        public Builder toolNames(Set<String> toolNames) {
+            this.toolNames = Set.copyOf(toolNames);
+            return this;
+        }
+
+        /** False: a tool call is returned to the caller instead of being run by Spring AI. */
+        public Builder internalToolExecutionEnabled(Boolean enabled) {
+            this.internalToolExecutionEnabled = enabled;
+            return this;
+        }
+
+        /** Handed to the tools as their {@code ToolContext}. */
+        public Builder toolContext(Map<String, Object> toolContext) {
+            this.toolContext = Map.copyOf(toolContext);
+            return this;
+        }
+
         public LlamaChatOptions build() {
             LlamaChatOptions o = new LlamaChatOptions();
             o.model = model;
@@ -240,6 +340,10 @@ public final class LlamaChatOptions implements ChatOptions {
             o.maxTokens = maxTokens;
             o.stopSequences = stopSequences;
             o.seed = seed;
+            o.toolCallbacks = toolCallbacks;
+            o.toolNames = toolNames;
+            o.internalToolExecutionEnabled = internalToolExecutionEnabled;
+            o.toolContext = toolContext;
             return o;
         }
     }

@@ -18,15 +18,19 @@ final class OpenAiTools {
     private OpenAiTools() {
     }
 
+    /** Whether the model sees the tools: there are some and {@code tool_choice} is not {@code "none"}. */
+    static boolean offered(List<JsonNode> tools, JsonNode toolChoice) {
+        return tools != null && !tools.isEmpty() && !(toolChoice != null && "none".equals(toolChoice.asText()));
+    }
+
     /**
-     * The chat format for a request: Llama 3.1's, with the request's tools unless there are none or
-     * {@code tool_choice} is {@code "none"}. ({@code "required"} and a named tool cannot be enforced on the
-     * model; they offer the tools like {@code "auto"}.)
+     * The chat format for a request: Llama 3.1's, with the request's tools when they are {@link #offered}.
+     * ({@code "required"} and a named tool offer them too; {@link ForcedToolCall} then makes the reply a call.)
      *
      * @throws IllegalArgumentException for a tool that is not {@code {"type": "function", "function": {"name", ...}}}
      */
     static ChatFormat chatFormat(List<JsonNode> tools, JsonNode toolChoice) {
-        if (tools == null || tools.isEmpty() || (toolChoice != null && "none".equals(toolChoice.asText()))) {
+        if (!offered(tools, toolChoice)) {
             return ChatFormat.llama31();
         }
         List<ToolDefinition> definitions = new ArrayList<>(tools.size());

@@ -168,6 +168,124 @@ class AnswersToolCallsOverHttp {
                 .isLessThan(offered.get("usage").get("prompt_tokens").asInt());
     }
 
+    /** A second tool the demo model never saw in training. */
+    private static final String WEATHER_TOOL = """
+            {"type": "function", "function": {"name": "get_weather", "description": "Current weather in a city",
+             "parameters": {"type": "object", "properties": {"city": {"type": "string", "maxLength": 40},
+                                                             "celsius": {"type": "boolean"}},
+                            "required": ["city", "celsius"]}}}""";
+
+    private ObjectNode afterTheToolResult() throws Exception {
+        ObjectNode body = request(false);
+        ArrayNode messages = (ArrayNode) body.get("messages");
+        ObjectNode assistant = messages.addObject().put("role", "assistant");
+        assistant.putNull("content");
+        assistant.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function")
+                .putObject("function").put("name", "get_fortune").put("arguments", "{\"topic\": \"love\"}");
+        messages.addObject().put("role", "tool").put("tool_call_id", "call_1").put("content", FORTUNE);
+        return body;
+    }
+
+    private static JsonNode onlyCall(JsonNode completion) {
+        JsonNode choice = completion.get("choices").get(0);
+        assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(choice.get("message").get("content").isNull()).isTrue();
+        assertThat(choice.get("message").get("tool_calls")).hasSize(1);
+        return choice.get("message").get("tool_calls").get(0).get("function");
+    }
+
+    @Test
+    void toolChoiceRequiredMakesAReplyThatWouldBeTextACall() throws Exception {
+        // After the tool's result the model answers in text by itself...
+        assertThat(postJson(afterTheToolResult(), 200).get("choices").get(0).get("finish_reason").asText())
+                .isEqualTo("stop");
+        ObjectNode required = afterTheToolResult();
+        required.put("tool_choice", "required");
+        // ...and with "required" the same conversation gets a call, whose arguments follow the tool's schema.
+        JsonNode function = onlyCall(postJson(required, 200));
+        assertThat(function.get("name").asText()).isEqualTo("get_fortune");
+        JsonNode arguments = JSON.readTree(function.get("arguments").asText());
+        assertThat(arguments.get("topic").isTextual()).as(arguments.toString()).isTrue();
+        assertThat(arguments.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aNamedFunctionIsTheOneCalledWithArgumentsItsSchemaAllows() throws Exception {
+        ObjectNode body = request(false);
+        ((ArrayNode) body.get("tools")).add(JSON.readTree(WEATHER_TOOL));
+        body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "get_weather");
+        JsonNode function = onlyCall(postJson(body, 200));
+        assertThat(function.get("name").asText()).isEqualTo("get_weather");
+        JsonNode arguments = JSON.readTree(function.get("arguments").asText());
+        assertThat(arguments.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("city", "celsius");
+        assertThat(arguments.get("city").isTextual()).isTrue();
+        assertThat(arguments.get("city").asText().length()).isLessThanOrEqualTo(40);
+        assertThat(arguments.get("celsius").isBoolean()).isTrue();
+    }
+
+    @Test
+    void requiredAmongSeveralToolsCallsOneOfThem() throws Exception {
+        ObjectNode body = afterTheToolResult();
+        ((ArrayNode) body.get("tools")).add(JSON.readTree(WEATHER_TOOL));
+        body.put("tool_choice", "required");
+        JsonNode function = onlyCall(postJson(body, 200));
+        JsonNode arguments = JSON.readTree(function.get("arguments").asText());
+        switch (function.get("name").asText()) {
+            case "get_fortune" -> assertThat(arguments.get("topic").isTextual()).isTrue();
+            case "get_weather" -> assertThat(arguments.get("celsius").isBoolean()).isTrue();
+            default -> throw new AssertionError("called " + function);
+        }
+    }
+
+    @Test
+    void aStreamedRequiredCallArrivesAsOneToolCallsDelta() throws Exception {
+        ObjectNode body = afterTheToolResult();
+        body.put("stream", true);
+        body.put("tool_choice", "required");
+        HttpResponse<Stream<String>> response = HTTP.send(post(body), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<JsonNode> chunks;
+        try (Stream<String> lines = response.body()) {
+            chunks = lines.filter(l -> l.startsWith("data:") && !l.contains("[DONE]"))
+                    .map(l -> {
+                        try {
+                            return JSON.readTree(l.substring(5));
+                        } catch (Exception e) {
+                            throw new AssertionError(l, e);
+                        }
+                    }).toList();
+        }
+        List<JsonNode> calls = chunks.stream().map(c -> c.get("choices").get(0).get("delta"))
+                .filter(d -> d.has("tool_calls")).toList();
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst().get("tool_calls").get(0).get("function").get("name").asText()).isEqualTo("get_fortune");
+        assertThat(chunks.getLast().get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void aToolChoiceThatCannotBeHonouredIsABadRequest() throws Exception {
+        ObjectNode unknownName = request(false);
+        unknownName.putObject("tool_choice").put("type", "function").putObject("function").put("name", "get_horoscope");
+        assertThat(postJson(unknownName, 400).get("error").get("message").asText()).contains("get_horoscope");
+
+        ObjectNode noTools = request(false);
+        noTools.remove("tools");
+        noTools.put("tool_choice", "required");
+        assertThat(postJson(noTools, 400).get("error").get("message").asText()).contains("tools");
+
+        ObjectNode unknownChoice = request(false);
+        unknownChoice.put("tool_choice", "sometimes");
+        assertThat(postJson(unknownChoice, 400).get("error").get("message").asText()).contains("sometimes");
+
+        // A schema the constraint cannot enforce is refused rather than answered with a call that may not match it.
+        ObjectNode unenforceable = request(false);
+        ((ObjectNode) unenforceable.get("tools").get(0).get("function").get("parameters").get("properties").get("topic"))
+                .put("pattern", "^[a-z]+$");
+        unenforceable.put("tool_choice", "required");
+        assertThat(postJson(unenforceable, 400).get("error").get("message").asText())
+                .contains("cannot be enforced").contains("pattern");
+    }
+
     @Test
     void aToolThatIsNotAFunctionIsABadRequest() throws Exception {
         ObjectNode body = request(false);

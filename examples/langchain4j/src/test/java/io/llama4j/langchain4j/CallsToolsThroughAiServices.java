@@ -12,17 +12,11 @@ import dev.langchain4j.agent.tool.ToolSpecifications;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.CompleteToolCall;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.service.AiServices;
 import io.llama4j.LlamaModel;
-import io.llama4j.LoadOptions;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +34,7 @@ class CallsToolsThroughAiServices {
 
     @BeforeAll
     static void load() {
-        model = LlamaModel.load(Path.of(System.getProperty("llama4j.demo")), LoadOptions.defaults().withThreads(2));
+        model = TestModels.demo();
     }
 
     @AfterAll
@@ -83,36 +77,14 @@ class CallsToolsThroughAiServices {
                 .messages(UserMessage.from("Tell me a fortune about money."))
                 .toolSpecifications(ToolSpecifications.toolSpecificationsFrom(new FortuneTools()))
                 .build();
-        List<CompleteToolCall> calls = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        StreamedResponse streamed = new StreamedResponse();
         try (LlamaStreamingChatModel chat = new LlamaStreamingChatModel(model, GREEDY)) {
-            chat.chat(request, new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String piece) {
-                    text.append(piece);
-                }
-
-                @Override
-                public void onCompleteToolCall(CompleteToolCall call) {
-                    calls.add(call);
-                }
-
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-            });
-            ChatResponse response = done.get(2, TimeUnit.MINUTES);
+            chat.chat(request, streamed);
+            ChatResponse response = streamed.await();
             assertEquals(FinishReason.TOOL_EXECUTION, response.finishReason());
-            assertEquals(1, calls.size());
-            assertEquals("", text.toString());
-            ToolExecutionRequest call = calls.getFirst().toolExecutionRequest();
+            assertEquals(1, streamed.toolCalls.size());
+            assertEquals("", streamed.text.toString());
+            ToolExecutionRequest call = streamed.toolCalls.getFirst().toolExecutionRequest();
             assertEquals("get_fortune", call.name());
             assertEquals(new ObjectMapper().readTree("{\"topic\": \"money\"}"), new ObjectMapper().readTree(call.arguments()));
             assertEquals(call, response.aiMessage().toolExecutionRequests().getFirst());

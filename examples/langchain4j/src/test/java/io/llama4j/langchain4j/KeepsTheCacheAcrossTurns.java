@@ -10,16 +10,11 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import io.llama4j.LlamaModel;
-import io.llama4j.LoadOptions;
 import io.llama4j.tokenizer.ChatFormat;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +30,7 @@ class KeepsTheCacheAcrossTurns {
 
     @BeforeAll
     static void load() {
-        model = LlamaModel.load(Path.of(System.getProperty("llama4j.fixtures"), "tiny-Q8_0.gguf"),
-                LoadOptions.defaults().withThreads(2));
+        model = TestModels.tinyFixture();
     }
 
     @AfterAll
@@ -84,28 +78,12 @@ class KeepsTheCacheAcrossTurns {
     void streamedPiecesMakeTheSameReplyAsTheBlockingModel() throws Exception {
         List<ChatMessage> messages = List.of(UserMessage.from("Name a colour."));
         String blocking = fresh(messages);
-        StringBuilder pieces = new StringBuilder();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        StreamedResponse streamed = new StreamedResponse();
         try (LlamaStreamingChatModel chat = new LlamaStreamingChatModel(model, GREEDY)) {
             StreamingChatModel streaming = chat;
-            streaming.chat(ChatRequest.builder().messages(messages).build(), new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String piece) {
-                    pieces.append(piece);
-                }
-
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-            });
-            ChatResponse response = done.get(2, TimeUnit.MINUTES);
-            assertEquals(blocking, pieces.toString());
+            streaming.chat(ChatRequest.builder().messages(messages).build(), streamed);
+            ChatResponse response = streamed.await();
+            assertEquals(blocking, streamed.text.toString());
             assertEquals(blocking, response.aiMessage().text());
             assertTrue(response.tokenUsage().outputTokenCount() >= 1);
         }

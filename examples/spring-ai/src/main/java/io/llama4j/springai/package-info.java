@@ -1,7 +1,8 @@
 /**
  * Spring AI over llama4j: {@link io.llama4j.springai.LlamaChatModel} runs a Llama 3.x model in the JVM behind
  * Spring AI's {@code ChatModel} and {@code StreamingChatModel} ({@code Flux}), with
- * {@link io.llama4j.springai.LlamaChatOptions} mapped onto llama4j's sampler.
+ * {@link io.llama4j.springai.LlamaChatOptions} mapped onto llama4j's sampler, and Spring AI's tool calling
+ * ({@code ChatClient...tools(...)}) over the Llama 3.1 custom-tool format.
  *
  * <pre>{@code
  * ChatModel chat = new LlamaChatModel(LlamaModel.load(Path.of("model.gguf")));

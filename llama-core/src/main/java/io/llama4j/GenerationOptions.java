@@ -113,6 +113,18 @@ public record GenerationOptions(int maxTokens, Sampler sampler, long seed, int t
         return new Builder();
     }
 
+    /**
+     * Builds {@link GenerationOptions}; what is not set keeps its default (256 tokens,
+     * {@link Sampler#defaults()}, a seed from the clock).
+     *
+     * <pre>{@code
+     * GenerationOptions options = GenerationOptions.builder()
+     *         .maxTokens(128)
+     *         .sampler(Sampler.builder().temperature(0.7f).build())
+     *         .seed(42)
+     *         .build();
+     * }</pre>
+     */
     public static final class Builder {
         private int maxTokens = 256;
         private Sampler sampler = Sampler.defaults();

@@ -7,6 +7,13 @@ import java.lang.foreign.Arena;
  * a closed arena's memory gets an {@link IllegalStateException}, never a crash; but on some JDKs the close
  * itself is refused with one while another thread is in the middle of an access. Retrying until the access
  * is over makes {@code close()} of a model reliable, so its mapping is never left behind.
+ *
+ * <pre>{@code
+ * Arena arena = Arena.ofShared();
+ * MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+ * // ... worker threads read `mapped` ...
+ * ArenaRelease.close(arena);   // retries while a reader is mid-access; a no-op when already closed
+ * }</pre>
  */
 public final class ArenaRelease {
     /** Accesses last nanoseconds to microseconds; this bounds a close against a stuck reader. */

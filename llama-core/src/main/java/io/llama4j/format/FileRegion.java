@@ -15,6 +15,12 @@ import java.nio.file.StandardOpenOption;
  * Where the bytes of one model file lie: a whole file, or a stretch of a bigger one (an entry of an
  * uncompressed tar archive). Readers map regions rather than paths so that such an entry is read in place.
  *
+ * <pre>{@code
+ * FileRegion config = FileRegion.of(Path.of("Llama-3.2-1B/config.json"));
+ * String json = config.readString();                       // strict UTF-8
+ * FileRegion entry = new FileRegion(Path.of("model.tar"), 1536, 4096, Path.of("model.tar!/config.json"));
+ * }</pre>
+ *
  * @param file   the file on disk holding the bytes
  * @param offset where they start in {@code file}
  * @param length how many there are

@@ -9,6 +9,12 @@ package io.llama4j.format;
  * {@code originalContext / lowFreqFactor} are slowed by {@code factor}, and the band between is blended
  * smoothly. The formula is Meta's {@code apply_scaling}; llama.cpp's converter stores the same divisors.
  *
+ * <pre>{@code
+ * RopeScaling llama31 = new RopeScaling(8, 1, 4, 8192);          // config.json's rope_scaling
+ * float[] divisors = llama31.divisors(128, 500000.0);           // one per rotation pair of a 128-wide head
+ * float[] unscaled = RopeScaling.none(128);                      // all 1
+ * }</pre>
+ *
  * @param factor          slow-down of low frequencies (8 for Llama 3.1, 32 for 3.2 1B/3B)
  * @param lowFreqFactor   1 for Llama 3.1/3.2
  * @param highFreqFactor  4 for Llama 3.1/3.2

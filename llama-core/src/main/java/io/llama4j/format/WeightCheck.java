@@ -13,6 +13,12 @@ import java.nio.file.Path;
  * the block types the Java kernel runs (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K), whose quantized values are small
  * integers and cannot be non-finite themselves. Other types are not inspected. A non-finite weight is the
  * usual sign of a broken conversion or a damaged download; without this check it shows only as NaN logits.
+ *
+ * <pre>{@code
+ * try (GgufFile file = GgufFile.open(Path.of("model.gguf"))) {
+ *     WeightCheck.requireFinite(file.path(), file);   // names the first tensor holding NaN or infinity
+ * }
+ * }</pre>
  */
 public final class WeightCheck {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

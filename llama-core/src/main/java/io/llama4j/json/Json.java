@@ -14,6 +14,12 @@ import java.util.function.Function;
  * {@link Long} for integers that fit, {@link Double} for other numbers, {@link Boolean} and null. llama-core
  * carries no JSON library, and these documents need nothing more; errors name the document and the
  * character offset. Internal to llama4j: not an API.
+ *
+ * <pre>{@code
+ * Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readString(file), file, "config.json");
+ * long layers = (Long) config.get("num_hidden_layers");
+ * Object schema = Json.parse(text, message -> new JsonSchemaException("schema " + message));
+ * }</pre>
  */
 public final class Json {
     private static final int MAX_DEPTH = 64;

@@ -16,6 +16,13 @@ import java.util.stream.Stream;
  * uncompressed tar is read in place: its entries are stored whole, so the weights are mapped at their
  * offsets in the archive, with no copy. Compressed archives cannot be mapped, so they are unpacked once
  * into the {@link ModelCache} and the unpacked copy is used from then on.
+ *
+ * <pre>{@code
+ * // Through LlamaModel.load, which finds this format with ServiceLoader:
+ * LlamaModel model = LlamaModel.load(Path.of("Llama-3.2-1B-Instruct.tar.gz"));
+ * // Or directly, unpacking into a cache of one's choice:
+ * OpenedModel opened = ArchiveFormat.open(Path.of("model.zip"), ModelCache.at(Path.of("/tmp/llama4j-cache")));
+ * }</pre>
  */
 public final class ArchiveFormat implements ModelFormat {
     @Override

@@ -213,7 +213,16 @@ public final class ChainSampler implements Sampler {
                 + ", logitBias=" + logitBias + ", order=" + order + "]";
     }
 
-    /** Settings of a {@link ChainSampler}, each checked when set; starts from llama.cpp's defaults. */
+    /**
+     * Settings of a {@link ChainSampler}, each checked when set; starts from llama.cpp's defaults.
+     *
+     * <pre>{@code
+     * ChainSampler sampler = Sampler.builder()
+     *         .temperature(0.7f).topK(40).topP(0.9f).minP(0.05f)
+     *         .repeatPenalty(1.1f)
+     *         .build();
+     * }</pre>
+     */
     public static final class Builder {
         private float temperature = 0.8f;
         private int topK = 40;

@@ -3,7 +3,17 @@ package io.llama4j.spi;
 import io.llama4j.KvCacheType;
 import io.llama4j.LlamaException;
 
-/** A model ready to run. Thread-safe: many {@link InferenceState}s may run on it at once. */
+/**
+ * A model ready to run. Thread-safe: many {@link InferenceState}s may run on it at once.
+ *
+ * <pre>{@code
+ * ExecutorProvider provider = ...;                 // found with ServiceLoader
+ * try (Executor executor = provider.open(source, ExecutorOptions.defaults())) {
+ *     InferenceState a = executor.newState(2048);   // states may run on different threads at once
+ *     InferenceState b = executor.newState(2048, KvCacheType.F16);
+ * }
+ * }</pre>
+ */
 public interface Executor extends AutoCloseable {
     ModelSpec spec();
 

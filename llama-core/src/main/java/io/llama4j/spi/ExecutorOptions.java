@@ -6,6 +6,13 @@ import java.util.Optional;
 /**
  * Settings an executor is opened with.
  *
+ * <pre>{@code
+ * ExecutorOptions options = new ExecutorOptions(8, Map.of("onnx.provider", "cpu"));
+ * // In a provider's open(source, options):
+ * String device = options.setting("onnx.provider").orElse("auto");
+ * int threads = options.threads();
+ * }</pre>
+ *
  * @param threads  worker threads for the forward pass (at least 1)
  * @param settings executor-specific settings by key, from {@code LoadOptions.executorSettings}; a provider
  *                 reads the keys it documents and ignores the rest

@@ -3,6 +3,19 @@ package io.llama4j.spi;
 /**
  * A way to run a model (the pure-Java kernel, ONNX Runtime, ...), found with {@link java.util.ServiceLoader}.
  * Register an implementation in {@code META-INF/services/io.llama4j.spi.ExecutorProvider}.
+ *
+ * <pre>{@code
+ * // An implementer, listed in module-info.java as `provides io.llama4j.spi.ExecutorProvider with my.GpuProvider;`
+ * // (and in META-INF/services/io.llama4j.spi.ExecutorProvider for the class path):
+ * public final class GpuProvider implements ExecutorProvider {
+ *     public String name() { return "gpu"; }
+ *     public int priority() { return 20; }                        // above the Java kernel's
+ *     public boolean supports(ModelSource model) { return model.weights() != null; }
+ *     public Executor open(ModelSource model, ExecutorOptions options) { return new GpuExecutor(model, options); }
+ * }
+ * // A caller selects it by name:
+ * LlamaModel model = LlamaModel.load(path, LoadOptions.defaults().withExecutor("gpu"));
+ * }</pre>
  */
 public interface ExecutorProvider {
     /** The name users select it by, e.g. {@code java} or {@code onnx}. */

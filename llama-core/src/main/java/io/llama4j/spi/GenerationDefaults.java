@@ -4,6 +4,13 @@ package io.llama4j.spi;
  * The sampling settings a model's publisher recommends (HuggingFace {@code generation_config.json}), used
  * when the caller sets none. A null field means the model says nothing about it.
  *
+ * <pre>{@code
+ * GenerationDefaults recommended = model.generationDefaults();   // from generation_config.json
+ * float temperature = recommended.temperature() != null ? recommended.temperature() : 0.8f;
+ * // A format reader with nothing to recommend:
+ * GenerationDefaults none = GenerationDefaults.none();
+ * }</pre>
+ *
  * @param temperature 0 for greedy
  * @param topP        nucleus mass in (0, 1]
  * @param topK        tokens kept, 0 for all

@@ -12,6 +12,15 @@ import java.io.IOException;
  * <p>Copying ({@link #copy}) and serializing ({@link #writeKv}, {@link #readKv}) the cache are optional: an
  * executor that does not offer them keeps the defaults, which throw a {@link LlamaException} saying so; the
  * session features built on them (fork, prefix reuse, snapshots) then fail with that message.
+ *
+ * <pre>{@code
+ * try (InferenceState state = executor.newState(512)) {
+ *     int[] prompt = tokenizer.encode("The capital of France is", false);
+ *     float[] logits = state.forward(prompt, 0);                        // one batch: the logits of the last token
+ *     int next = argmax(logits);
+ *     logits = state.forward(new int[] {next}, prompt.length);         // one decode step
+ * }
+ * }</pre>
  */
 public interface InferenceState extends AutoCloseable {
     /**

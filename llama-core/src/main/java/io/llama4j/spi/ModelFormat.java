@@ -7,6 +7,18 @@ import java.nio.file.Path;
  * {@link java.util.ServiceLoader}. Register an implementation in
  * {@code META-INF/services/io.llama4j.spi.ModelFormat}. {@code LlamaModel.load} asks the formats in
  * descending {@link #priority()} and opens the location with the first that accepts it.
+ *
+ * <pre>{@code
+ * // An implementer, listed in module-info.java as `provides io.llama4j.spi.ModelFormat with my.NpzFormat;`
+ * // (and in META-INF/services/io.llama4j.spi.ModelFormat for the class path):
+ * public final class NpzFormat implements ModelFormat {
+ *     public String name() { return "npz"; }
+ *     public int priority() { return 10; }
+ *     public boolean accepts(Path location) { return location.toString().endsWith(".npz"); }
+ *     public OpenedModel open(Path location) { return NpzReader.read(location); }
+ * }
+ * // LlamaModel.load(Path.of("weights.npz")) then opens such files with it.
+ * }</pre>
  */
 public interface ModelFormat {
     /** A short name for messages, e.g. {@code gguf}. */

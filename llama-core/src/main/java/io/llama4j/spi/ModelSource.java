@@ -8,6 +8,15 @@ import java.nio.file.Path;
  * as an ONNX folder). The reader owns the mapping; executors must not use the weights after the model is
  * closed.
  *
+ * <pre>{@code
+ * // In an ExecutorProvider:
+ * public Executor open(ModelSource model, ExecutorOptions options) {
+ *     ModelSpec spec = model.spec();
+ *     Tensor wq = model.weights().find("blk.0.attn_q.weight").orElseThrow();
+ *     return new MyExecutor(spec, model.weights(), options.threads());
+ * }
+ * }</pre>
+ *
  * @param format the {@link ModelFormat#name()} that read it
  */
 public record ModelSource(Path location, String format, ModelSpec spec, ModelWeights weights) {

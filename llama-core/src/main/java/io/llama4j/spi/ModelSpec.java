@@ -5,6 +5,13 @@ import java.util.Set;
 /**
  * What a Llama-architecture model is, whatever file it came from. Readers produce it, executors consume it.
  *
+ * <pre>{@code
+ * ModelSpec spec = model.spec();
+ * System.out.printf("%s: %d layers, %d heads (%d KV), head size %d, vocabulary %d%n",
+ *         spec.name(), spec.layers(), spec.heads(), spec.kvHeads(), spec.headDim(), spec.vocabularySize());
+ * long kvFloatsPerToken = 2L * spec.layers() * spec.kvDim();
+ * }</pre>
+ *
  * @param name             a human-readable name (from the file's metadata, or the file name)
  * @param dim              embedding width
  * @param layers           transformer blocks
@@ -55,7 +62,15 @@ public record ModelSpec(
         return kvHeads * headDim;
     }
 
-    /** How the two elements of a RoPE rotation pair are laid out inside a head. */
+    /**
+     * How the two elements of a RoPE rotation pair are laid out inside a head.
+     *
+     * <pre>{@code
+     * int pair = 5;
+     * int first = spec.ropePairing() == RopePairing.INTERLEAVED ? 2 * pair : pair;
+     * int second = spec.ropePairing() == RopePairing.INTERLEAVED ? 2 * pair + 1 : pair + spec.headDim() / 2;
+     * }</pre>
+     */
     public enum RopePairing {
         /** Pair i is elements (2i, 2i+1): Meta checkpoints and GGUF files. */
         INTERLEAVED,

@@ -6,6 +6,15 @@ import io.llama4j.tokenizer.LlamaTokenizer;
  * A model as a {@link ModelFormat} delivers it: the description and weights for executors, the tokenizer,
  * whether prompts get a begin-of-text token, what must be closed (mapped files) when the model is, and the
  * sampling settings its publisher recommends.
+ *
+ * <pre>{@code
+ * // What a ModelFormat returns from open(location):
+ * return new OpenedModel(new ModelSource(location, "npz", spec, weights), tokenizer, true, mappedFile::close);
+ * // and what a caller of a format gets:
+ * try (OpenedModel opened = new GgufFormat().open(path)) {
+ *     int[] ids = opened.tokenizer().encode("Hello", false);
+ * }
+ * }</pre>
  */
 public record OpenedModel(ModelSource source, LlamaTokenizer tokenizer, boolean addsBos, AutoCloseable resources,
                           GenerationDefaults generationDefaults)

@@ -6,6 +6,12 @@ import java.util.Arrays;
 /**
  * A named weight tensor viewed over mapped memory, never copied to the heap.
  *
+ * <pre>{@code
+ * Tensor wq = weights.find("blk.0.attn_q.weight").orElseThrow();
+ * long rowBytes = wq.type().byteSize(wq.rowLength());
+ * MemorySegment row3 = wq.data().asSlice(3 * rowBytes, rowBytes);   // a view, no copy
+ * }</pre>
+ *
  * @param name  the name in the source file
  * @param type  the element type
  * @param shape dimensions, fastest-varying first (GGUF order: {@code shape[0]} is the row length)

@@ -5,6 +5,12 @@ import java.util.OptionalInt;
 /**
  * Element types of weight tensors, numbered as ggml numbers them in GGUF files. Block types pack
  * {@link #blockSize()} elements into {@link #bytesPerBlock()} bytes along a row.
+ *
+ * <pre>{@code
+ * TensorType type = TensorType.ofGgmlId(8);                 // Q8_0
+ * long bytes = type.byteSize(4096);                        // 4096 / 32 blocks of 34 bytes = 4352
+ * boolean known = TensorType.lookup(99).isPresent();     // false
+ * }</pre>
  */
 public enum TensorType {
     F32(0, 1, 4),

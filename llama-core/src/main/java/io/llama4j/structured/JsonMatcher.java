@@ -11,6 +11,16 @@ import java.util.Set;
  * <p>Masking walks the byte-sorted vocabulary with the automaton: each distinct token prefix is fed once,
  * and a rejected prefix skips every token that starts with it, so a step costs far less than feeding all
  * 128K tokens (inside a string, where most tokens fit, it is a walk of the vocabulary's prefix tree).
+ *
+ * <pre>{@code
+ * JsonMatcher matcher = JsonSchema.parse(schemaJson).newMatcher(model.tokenizer(), model.spec().endOfGeneration());
+ * while (!matcher.closed()) {
+ *     float[] logits = state.forward(new int[] {last}, position++);
+ *     matcher.mask(logits, remainingTokens--);          // forbidden tokens become -infinity
+ *     last = sampler.sample(logits, history, random);
+ *     matcher.accept(last);
+ * }
+ * }</pre>
  */
 public final class JsonMatcher {
     private final TokenVocabulary vocabulary;

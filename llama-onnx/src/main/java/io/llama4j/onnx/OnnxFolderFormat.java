@@ -16,6 +16,13 @@ import java.nio.file.Path;
  * onnxruntime-genai layouts) with its {@code config.json} and/or {@code genai_config.json} and
  * {@code tokenizer.json}. The source carries no weights: only the {@code onnx} executor runs it, reading
  * the graph (and its external data files) itself.
+ *
+ * <pre>{@code
+ * // With llama-onnx on the class or module path, LlamaModel.load recognises such folders by itself:
+ * try (LlamaModel model = LlamaModel.load(Path.of("Llama-3.2-1B-Instruct-onnx"))) {
+ *     System.out.println(model.executorName());   // onnx
+ * }
+ * }</pre>
  */
 public final class OnnxFolderFormat implements ModelFormat {
     /** The format name in {@link ModelSource#format()}, which {@link OnnxExecutorProvider} runs. */

@@ -17,7 +17,16 @@ import java.util.Objects;
  */
 public sealed interface ChatMessage permits ChatMessage.Text, ChatMessage.ToolCallRequest, ChatMessage.ToolResult {
 
-    /** Plain text from the system, the user or the assistant. */
+    /**
+     * Plain text from the system, the user or the assistant.
+     *
+     * <pre>{@code
+     * ChatMessage question = ChatMessage.user("What is the capital of France?");   // a Text in the USER role
+     * if (question instanceof ChatMessage.Text text) {
+     *     System.out.println(text.role() + ": " + text.content());
+     * }
+     * }</pre>
+     */
     record Text(Role role, String content) implements ChatMessage {
         public Text {
             Objects.requireNonNull(role, "role");
@@ -28,7 +37,14 @@ public sealed interface ChatMessage permits ChatMessage.Text, ChatMessage.ToolCa
         }
     }
 
-    /** An earlier assistant turn that called a tool (Llama 3.1 supports one call per turn). */
+    /**
+     * An earlier assistant turn that called a tool (Llama 3.1 supports one call per turn).
+     *
+     * <pre>{@code
+     * ChatMessage call = ChatMessage.toolCall(ToolCall.of("get_weather", Map.of("city", "Paris")));
+     * int[] prompt = ChatFormat.llama31().encode(tokenizer, List.of(ChatMessage.user("Weather?"), call), false);
+     * }</pre>
+     */
     record ToolCallRequest(ToolCall call) implements ChatMessage {
         public ToolCallRequest {
             Objects.requireNonNull(call, "call");
@@ -37,6 +53,11 @@ public sealed interface ChatMessage permits ChatMessage.Text, ChatMessage.ToolCa
 
     /**
      * What a tool returned, sent back in the {@code ipython} role.
+     *
+     * <pre>{@code
+     * ChatMessage text = ChatMessage.toolResult("21 degrees and sunny");
+     * ChatMessage json = ChatMessage.toolResultJson(Map.of("temperature", 21, "sky", "sunny"));   // sent as JSON
+     * }</pre>
      *
      * @param content a {@link String}, or a JSON value ({@link Map} or {@link List})
      */

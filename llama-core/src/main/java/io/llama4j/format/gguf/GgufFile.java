@@ -14,6 +14,14 @@ import java.util.Set;
 /**
  * An opened GGUF file: its metadata, and its tensors as views over the mapped file. Owns the mapping:
  * closing it unmaps the file, after which no tensor of it may be touched.
+ *
+ * <pre>{@code
+ * try (GgufFile file = GgufFile.open(Path.of("Llama-3.2-1B-Instruct-Q8_0.gguf"))) {
+ *     String architecture = file.metadata().string("general.architecture");   // "llama"
+ *     Tensor embedding = file.find("token_embd.weight").orElseThrow();
+ *     System.out.println(architecture + " " + embedding.type() + " " + embedding.rows() + " rows");
+ * }
+ * }</pre>
  */
 public final class GgufFile implements ModelWeights, AutoCloseable {
     private final Path path;

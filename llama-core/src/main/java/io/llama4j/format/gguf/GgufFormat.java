@@ -8,7 +8,18 @@ import io.llama4j.tokenizer.LlamaTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** GGUF files: the catch-all for plain files, so that a corrupt file is reported by the GGUF reader. */
+/**
+ * GGUF files: the catch-all for plain files, so that a corrupt file is reported by the GGUF reader.
+ *
+ * <pre>{@code
+ * ModelFormat gguf = new GgufFormat();   // LlamaModel.load finds it through ServiceLoader
+ * if (gguf.accepts(path)) {
+ *     try (OpenedModel opened = gguf.open(path)) {
+ *         System.out.println(opened.source().spec());
+ *     }
+ * }
+ * }</pre>
+ */
 public final class GgufFormat implements ModelFormat {
     @Override
     public String name() {

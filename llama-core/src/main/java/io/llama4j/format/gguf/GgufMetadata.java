@@ -10,6 +10,13 @@ import java.util.Optional;
  * The key/value metadata of a GGUF file. Values are {@link Long} for every integer type (unsigned 64-bit
  * values above {@code Long.MAX_VALUE} are rejected when read), {@link Float}/{@link Double}, {@link Boolean},
  * {@link String}, or a {@link List} of those for arrays.
+ *
+ * <pre>{@code
+ * GgufMetadata metadata = file.metadata();
+ * int layers = metadata.count("llama.block_count");
+ * float theta = metadata.optionalReal("llama.rope.freq_base").orElse(10000f);
+ * List<String> tokens = metadata.strings("tokenizer.ggml.tokens");
+ * }</pre>
  */
 public final class GgufMetadata {
     private final Path file;

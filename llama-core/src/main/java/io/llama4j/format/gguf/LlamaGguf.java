@@ -17,6 +17,14 @@ import java.util.Set;
 /**
  * Reads a Llama-architecture model description out of a GGUF file's metadata, with llama.cpp's key names
  * and defaults, and builds its tokenizer from the {@code tokenizer.ggml.*} arrays.
+ *
+ * <pre>{@code
+ * try (GgufFile file = GgufFile.open(Path.of("model.gguf"))) {
+ *     ModelSpec spec = LlamaGguf.spec(file);              // UnsupportedModelException for other architectures
+ *     LlamaTokenizer tokenizer = LlamaGguf.tokenizer(file);
+ *     boolean bos = LlamaGguf.addsBos(file);
+ * }
+ * }</pre>
  */
 public final class LlamaGguf {
     private static final String ARCH = "llama";

@@ -29,6 +29,14 @@ import java.util.function.Function;
  * rather than permuting the rows at load: the weights are mapped read-only, so a permutation would mean
  * copying every Q and K matrix to the heap (1.3 GB for 8B in BF16), losing the zero-copy load, while the
  * pairing choice costs the kernel nothing (it is one index computation per pair, chosen once per model).
+ *
+ * <pre>{@code
+ * ModelFormat hf = new HfFolderFormat();   // LlamaModel.load finds it through ServiceLoader
+ * Path folder = Path.of("Llama-3.2-1B-Instruct");   // config.json, model.safetensors, tokenizer.json
+ * try (OpenedModel opened = hf.open(folder)) {
+ *     ModelSpec spec = opened.source().spec();        // spec.ropePairing() is HALVES
+ * }
+ * }</pre>
  */
 public final class HfFolderFormat implements ModelFormat {
     static final String CONFIG = "config.json";

@@ -16,9 +16,10 @@ import java.util.stream.Stream;
  * Builds a model's graph into a cache folder and prints one JSON line with the time and size, for the
  * comparison script ({@code jmh/compare-onnx-built.sh}), which measures its peak memory from outside.
  *
- * <pre>
+ * <pre>{@code
  * java -cp llama4j-cli.jar io.llama4j.onnx.graph.BuildGraphMain MODEL CACHE_FOLDER [fp32|fp16] [4|8]
- * </pre>
+ * java -p mods -m io.llama4j.onnx/io.llama4j.onnx.graph.BuildGraphMain model.gguf /tmp/graphs fp32 4
+ * }</pre>
  */
 public final class BuildGraphMain {
     private BuildGraphMain() {

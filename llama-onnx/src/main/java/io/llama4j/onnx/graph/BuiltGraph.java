@@ -7,6 +7,14 @@ import java.util.List;
  * A Llama graph built from a model's weights, in a folder ONNX Runtime (and the {@code onnx} executor) opens
  * like any exported one: {@code model.onnx}, {@code model.onnx.data} and {@code genai_config.json}.
  *
+ * <pre>{@code
+ * BuiltGraph graph = GraphCache.at(cacheFolder).obtain(source, GraphOptions.cpu(), LoadProgress.NONE);
+ * try (OrtSession session = environment.createSession(graph.graph().toString(), new OrtSession.SessionOptions())) {
+ *     System.out.printf("built in %d ms (reused: %b), worst requantization error %.4f%n",
+ *             graph.buildMillis(), graph.reused(), graph.worstRequantizationError());
+ * }
+ * }</pre>
+ *
  * @param folder          the cache entry
  * @param requantizations the weights re-encoded with a loss (K-quants to 4 bits), with their error
  * @param buildMillis     how long building took, or 0 when an earlier build was reused

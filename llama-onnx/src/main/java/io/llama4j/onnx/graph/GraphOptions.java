@@ -3,6 +3,12 @@ package io.llama4j.onnx.graph;
 /**
  * How a Llama graph is built.
  *
+ * <pre>{@code
+ * GraphOptions cpu = GraphOptions.cpu();                                  // FP32, int8 activations
+ * GraphOptions scoring = new GraphOptions(Precision.FP32, true, 0, 8);    // all logits, 8-bit K-quants
+ * BuiltGraph graph = GraphCache.at(cacheFolder).obtain(source, scoring, LoadProgress.NONE);
+ * }</pre>
+ *
  * @param precision     float type of activations, float weights, scales and the KV cache
  * @param allLogits     logits for every input position (teacher-forced scoring) instead of the last one only
  * @param accuracyLevel {@code MatMulNBits}' accuracy_level: 0 computes in the activation type, 4 quantizes

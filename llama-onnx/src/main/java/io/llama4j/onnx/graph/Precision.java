@@ -5,6 +5,12 @@ import io.llama4j.onnx.proto.Onnx.TensorProto;
 /**
  * The float type of a built graph's activations, float weights, scales and KV cache: {@code FP32} for ONNX
  * Runtime's CPU kernels, {@code FP16} for CUDA (half the memory, tensor cores).
+ *
+ * <pre>{@code
+ * GraphOptions cuda = new GraphOptions(Precision.FP16, false, 0, 4);
+ * // or through the executor's setting:
+ * LoadOptions options = LoadOptions.defaults().withExecutor("onnx").withExecutorSetting("onnx.precision", "fp16");
+ * }</pre>
  */
 public enum Precision {
     FP32(TensorProto.DataType.FLOAT_VALUE, 4),

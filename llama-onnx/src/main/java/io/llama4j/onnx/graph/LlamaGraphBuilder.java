@@ -8,8 +8,6 @@ import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
 import io.llama4j.spi.Tensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -81,7 +79,7 @@ final class LlamaGraphBuilder {
             String shape = w.op("Shape", "mask_shape", "attention_mask");
             String total = w.op("Gather", "total_length_int64", shape, "index_1");
             String totalLength = w.add(cast(w, total, "total_sequence_length"));
-            String[] rope = ropeCaches(w, p);
+            String[] rope = ropeCaches(weights);
 
             Tensor embedding = tensor("token_embd.weight");
             checkShape(embedding, spec.dim(), spec.vocabularySize());
@@ -201,25 +199,31 @@ final class LlamaGraphBuilder {
      * repeated float multiplication, then divided by the pair's llama3 divisor) so that they agree with
      * llama.cpp's and the Java kernel's to the last bit.
      */
-    private String[] ropeCaches(OnnxModelWriter w, Precision p) throws IOException {
+    private String[] ropeCaches(WeightEncoder weights) {
         int half = spec.headDim() / 2;
         int positions = spec.contextLength();
         float thetaScale = (float) Math.pow(spec.ropeTheta(), -2.0 / spec.headDim());
         float[] divisors = spec.ropeFreqDivisors();
-        ByteBuffer cos = ByteBuffer.allocate(positions * half * p.bytes).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer sin = ByteBuffer.allocate(positions * half * p.bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int pos = 0; pos < positions; pos++) {
+        WeightEncoder.RowValues angles = (pos, out) -> {
             float theta = pos;
             for (int i = 0; i < half; i++) {
-                float angle = theta / divisors[i];
-                p.put(cos, (float) Math.cos(angle));
-                p.put(sin, (float) Math.sin(angle));
+                out[i] = theta / divisors[i];
                 theta *= thetaScale;
             }
-        }
+        };
         return new String[] {
-                w.initializer("cos_cache", p.onnxType, cos.flip(), positions, half),
-                w.initializer("sin_cache", p.onnxType, sin.flip(), positions, half)};
+                weights.computed("cos_cache", positions, half, (pos, out) -> {
+                    angles.row(pos, out);
+                    for (int i = 0; i < half; i++) {
+                        out[i] = (float) Math.cos(out[i]);
+                    }
+                }),
+                weights.computed("sin_cache", positions, half, (pos, out) -> {
+                    angles.row(pos, out);
+                    for (int i = 0; i < half; i++) {
+                        out[i] = (float) Math.sin(out[i]);
+                    }
+                })};
     }
 
     private Tensor tensor(String name) {

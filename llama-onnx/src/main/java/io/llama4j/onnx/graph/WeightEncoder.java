@@ -252,6 +252,37 @@ final class WeightEncoder implements AutoCloseable {
         return name;
     }
 
+    /** Fills one row of a computed table. */
+    @FunctionalInterface
+    interface RowValues {
+        void row(int index, float[] out);
+    }
+
+    /**
+     * A float initializer {@code [rows, cols]} whose rows {@code values} computes (the rotary caches), in the
+     * graph's precision, computed on the pool in chunks of rows.
+     */
+    String computed(String name, int rows, int cols, RowValues values) {
+        long rowBytes = (long) cols * precision.bytes;
+        Region region = writer.reserve(name, precision.onnxType, rows * rowBytes, rows, cols);
+        int perJob = (int) Math.max(1, CHUNK_BYTES / rowBytes);
+        for (int first = 0; first < rows; first += perJob) {
+            int from = first;
+            int to = Math.min(rows, first + perJob);
+            queue(0, () -> {
+                float[] all = new float[(to - from) * cols];
+                float[] row = new float[cols];
+                for (int r = from; r < to; r++) {
+                    values.row(r, row);
+                    System.arraycopy(row, 0, all, (r - from) * cols, cols);
+                }
+                writeFloats(all, region, from * rowBytes);
+                return null;
+            });
+        }
+        return name;
+    }
+
     /**
      * W^T as {@code [K, N]}. A float source (F32, F16, BF16) is transposed in bands of output rows (W's
      * columns) of at most {@link #CHUNK_BYTES} (or the band size given), one job each, every band reading only its columns of W. Any

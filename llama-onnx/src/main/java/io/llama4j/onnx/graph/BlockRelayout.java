@@ -1,8 +1,6 @@
 package io.llama4j.onnx.graph;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 
 /**
  * ggml's Q4_0 and Q8_0 blocks of 32 re-laid as {@code MatMulNBits} blocks, losslessly, 8 bytes at a time.
@@ -18,9 +16,6 @@ import java.nio.ByteOrder;
 final class BlockRelayout {
     static final int Q4_0_BYTES = 18;
     static final int Q8_0_BYTES = 34;
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long LOW_NIBBLES = 0x0F0F_0F0F_0F0F_0F0FL;
     private static final long SIGN_BITS = 0x8080_8080_8080_8080L;
 
@@ -28,29 +23,26 @@ final class BlockRelayout {
     }
 
     /**
-     * Blocks {@code first ..< first + count} of a Q4_0 tensor {@code src}: their nibbles to {@code packed}
-     * (16 bytes a block from offset 0), their scales to {@code scales} in {@code precision}.
+     * {@code count} Q4_0 blocks from {@code src} (little-endian, from index 0): their nibbles to
+     * {@code packed} (16 bytes a block from index 0), their scales to {@code scales} in {@code precision}.
+     * Heap buffers and absolute accesses: they compile to plain loads and stores even before the loop is hot.
      */
-    static void q4_0(MemorySegment src, long first, int count, MemorySegment packed, MemorySegment scales,
-            Precision precision) {
-        long at = first * Q4_0_BYTES;
-        for (int b = 0; b < count; b++, at += Q4_0_BYTES) {
-            scale(src.get(SHORT_LE, at), scales, b, precision);
-            long x0 = src.get(LONG_LE, at + 2);  // elements 0..7 (low nibbles) and 16..23 (high)
-            long x1 = src.get(LONG_LE, at + 10); // elements 8..15 and 24..31
-            packed.set(LONG_LE, 16L * b, evenOddPairs(x0) | evenOddPairs(x1) << 32);
-            packed.set(LONG_LE, 16L * b + 8, evenOddPairs(x0 >>> 4) | evenOddPairs(x1 >>> 4) << 32);
+    static void q4_0(ByteBuffer src, int count, ByteBuffer packed, ByteBuffer scales, Precision precision) {
+        for (int b = 0, at = 0; b < count; b++, at += Q4_0_BYTES) {
+            scale(src.getShort(at), scales, b, precision);
+            long x0 = src.getLong(at + 2);  // elements 0..7 (low nibbles) and 16..23 (high)
+            long x1 = src.getLong(at + 10); // elements 8..15 and 24..31
+            packed.putLong(16 * b, evenOddPairs(x0) | evenOddPairs(x1) << 32);
+            packed.putLong(16 * b + 8, evenOddPairs(x0 >>> 4) | evenOddPairs(x1 >>> 4) << 32);
         }
     }
 
-    /** Blocks {@code first ..< first + count} of a Q8_0 tensor: 32 bytes a block to {@code packed}, scales as for Q4_0. */
-    static void q8_0(MemorySegment src, long first, int count, MemorySegment packed, MemorySegment scales,
-            Precision precision) {
-        long at = first * Q8_0_BYTES;
-        for (int b = 0; b < count; b++, at += Q8_0_BYTES) {
-            scale(src.get(SHORT_LE, at), scales, b, precision);
+    /** {@code count} Q8_0 blocks: 32 bytes a block to {@code packed}, scales as for Q4_0. */
+    static void q8_0(ByteBuffer src, int count, ByteBuffer packed, ByteBuffer scales, Precision precision) {
+        for (int b = 0, at = 0; b < count; b++, at += Q8_0_BYTES) {
+            scale(src.getShort(at), scales, b, precision);
             for (int i = 0; i < 4; i++) {
-                packed.set(LONG_LE, 32L * b + 8 * i, src.get(LONG_LE, at + 2 + 8 * i) ^ SIGN_BITS);
+                packed.putLong(32 * b + 8 * i, src.getLong(at + 2 + 8 * i) ^ SIGN_BITS);
             }
         }
     }
@@ -66,11 +58,11 @@ final class BlockRelayout {
         return (y | y >>> 16) & 0xFFFF_FFFFL;
     }
 
-    private static void scale(short half, MemorySegment scales, int b, Precision precision) {
+    private static void scale(short half, ByteBuffer scales, int b, Precision precision) {
         if (precision == Precision.FP16) {
-            scales.set(SHORT_LE, 2L * b, half);
+            scales.putShort(2 * b, half);
         } else {
-            scales.set(FLOAT_LE, 4L * b, Float.float16ToFloat(half));
+            scales.putFloat(4 * b, Float.float16ToFloat(half));
         }
     }
 }

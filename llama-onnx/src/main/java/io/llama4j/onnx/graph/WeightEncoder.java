@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -183,22 +184,58 @@ final class WeightEncoder implements AutoCloseable {
             int count = (int) Math.min(perJob, blocks - first);
             long readBytes = (long) count * sourceBlockBytes;
             queue(readBytes, () -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment out = arena.allocate((long) count * blobBytes);
-                    MemorySegment outScales = arena.allocate((long) count * precision.bytes);
-                    if (four) {
-                        BlockRelayout.q4_0(source, from, count, out, outScales, precision);
-                    } else {
-                        BlockRelayout.q8_0(source, from, count, out, outScales, precision);
-                    }
-                    writer.fill(packed, from * blobBytes, out.asByteBuffer());
-                    writer.fill(scales, from * precision.bytes, outScales.asByteBuffer());
+                // One bulk copy out of the mapping, then plain heap-buffer loads (see BlockRelayout).
+                Scratch scratch = SCRATCH.get();
+                ByteBuffer src = scratch.in((int) readBytes);
+                MemorySegment.copy(source, ValueLayout.JAVA_BYTE, from * sourceBlockBytes, src.array(), 0, (int) readBytes);
+                ByteBuffer out = scratch.out(count * blobBytes);
+                ByteBuffer outScales = scratch.scales(count * precision.bytes);
+                if (four) {
+                    BlockRelayout.q4_0(src, count, out, outScales, precision);
+                } else {
+                    BlockRelayout.q8_0(src, count, out, outScales, precision);
                 }
+                writer.fill(packed, from * blobBytes, out);
+                writer.fill(scales, from * precision.bytes, outScales);
                 release(source.asSlice(from * sourceBlockBytes, readBytes));
                 return null;
             });
         }
         return new Blocks(name, bits, n, k, packed, scales);
+    }
+
+    /**
+     * Each pool thread's buffers for block re-layout, reused from job to job: fresh ones per job would make
+     * the heap grow (and be touched anew) by the size of the model.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        private ByteBuffer in = ByteBuffer.allocate(0);
+        private ByteBuffer out = ByteBuffer.allocate(0);
+        private ByteBuffer scales = ByteBuffer.allocate(0);
+
+        ByteBuffer in(int bytes) {
+            in = fit(in, bytes);
+            return in;
+        }
+
+        ByteBuffer out(int bytes) {
+            out = fit(out, bytes);
+            return out;
+        }
+
+        ByteBuffer scales(int bytes) {
+            scales = fit(scales, bytes);
+            return scales;
+        }
+
+        /** {@code buffer}, or a larger one, cleared to hold exactly {@code bytes}, little-endian. */
+        private static ByteBuffer fit(ByteBuffer buffer, int bytes) {
+            ByteBuffer b = buffer.capacity() >= bytes ? buffer : ByteBuffer.allocate(bytes);
+            b.clear().limit(bytes);
+            return b.order(ByteOrder.LITTLE_ENDIAN);
+        }
     }
 
     /**

@@ -59,10 +59,14 @@ final class EncodingJobs implements AutoCloseable {
         return doneBytes.get();
     }
 
-    /** Waits for every job queued so far, calling {@code tick} about every {@code tickMillis} while waiting. */
+    /**
+     * Waits for every job queued so far, calling {@code tick} (on this thread) as each one is seen done and
+     * about every {@code tickMillis} while waiting.
+     */
     void awaitAll(long tickMillis, Runnable tick) throws IOException {
         for (Future<?> f : pending) {
             result(f, tickMillis, tick);
+            tick.run();
         }
         pending.clear();
     }

@@ -321,63 +321,74 @@ final class WeightEncoder implements AutoCloseable {
     }
 
     /**
-     * W^T as {@code [K, N]}. A float source (F32, F16, BF16) is transposed in bands of output rows (W's
-     * columns) of at most {@link #CHUNK_BYTES} (or the band size given), one job each, every band reading only its columns of W. Any
-     * other type is read a whole row at a time through the dequantizer, one band of at most
-     * {@link #BAND_BYTES} per pass over W.
+     * W^T as {@code [K, N]}. A float source (F32, F16, BF16) is transposed a tile of W's rows at a time (at
+     * most {@link #CHUNK_BYTES} of output, or the band size given), one job each: the tile is read once,
+     * in order, and its K short runs of output written where they go. Any other type is read a whole row at
+     * a time through the dequantizer, one band of at most {@link #BAND_BYTES} per pass over W.
      */
     private String floatTransposed(Tensor weight, int k, int n) {
         int bytes = precision.bytes;
         Region region = writer.reserve(weight.name(), precision.onnxType, (long) k * n * bytes, k, n);
         TensorType type = weight.type();
         boolean floatSource = type == TensorType.F32 || type == TensorType.F16 || type == TensorType.BF16;
-        long limit = floatSource ? Math.min(CHUNK_BYTES, bandBytes) : bandBytes;
-        int band = (int) Math.max(1, Math.min(k, limit / ((long) n * bytes)));
         if (!floatSource) {
+            int band = (int) Math.max(1, Math.min(k, bandBytes / ((long) n * bytes)));
             queue(weight.data().byteSize(), () -> {
                 transposedThroughRows(weight, k, n, band, region);
                 return null;
             });
             return weight.name();
         }
-        for (int first = 0; first < k; first += band) {
+        int tile = (int) Math.max(1, Math.min(n, Math.min(CHUNK_BYTES, bandBytes) / ((long) k * bytes)));
+        for (int first = 0; first < n; first += tile) {
             int from = first;
-            int to = Math.min(k, first + band);
-            queue(weight.data().byteSize() * (to - from) / k, () -> {
-                transposedColumns(weight, k, n, from, to, region);
+            int to = Math.min(n, first + tile);
+            queue(weight.data().byteSize() * (to - from) / n, () -> {
+                transposedRows(weight, k, n, from, to, region);
                 return null;
             });
         }
         return weight.name();
     }
 
-    /** Rows {@code from ..< to} of W^T (columns of the float weight W), written to their part of {@code region}. */
-    private void transposedColumns(Tensor weight, int k, int n, int from, int to, Region region) throws IOException {
-        int width = to - from;
+    /**
+     * Columns {@code from ..< to} of W^T (rows of the float weight W): for each of the K output rows, one
+     * run of {@code to - from} values written to its place in {@code region}.
+     */
+    private void transposedRows(Tensor weight, int k, int n, int from, int to, Region region) throws IOException {
+        int height = to - from;
         MemorySegment source = weight.data();
         int elementBytes = weight.type() == TensorType.F32 ? 4 : 2;
-        float[] piece = new float[width];
-        float[] out = new float[width * n];
-        for (int r = 0; r < n; r++) {
-            long at = ((long) r * k + from) * elementBytes;
+        float[] row = new float[k];
+        float[] out = new float[k * height];
+        for (int r = from; r < to; r++) {
+            long at = (long) r * k * elementBytes;
             switch (weight.type()) {
-                case F32 -> MemorySegment.copy(source, FLOAT_LE, at, piece, 0, width);
+                case F32 -> MemorySegment.copy(source, FLOAT_LE, at, row, 0, k);
                 case F16 -> {
-                    for (int c = 0; c < width; c++) {
-                        piece[c] = Float.float16ToFloat(source.get(SHORT_LE, at + 2L * c));
+                    for (int c = 0; c < k; c++) {
+                        row[c] = Float.float16ToFloat(source.get(SHORT_LE, at + 2L * c));
                     }
                 }
                 default -> { // BF16: the top half of an F32
-                    for (int c = 0; c < width; c++) {
-                        piece[c] = Float.intBitsToFloat(source.get(SHORT_LE, at + 2L * c) << 16);
+                    for (int c = 0; c < k; c++) {
+                        row[c] = Float.intBitsToFloat(source.get(SHORT_LE, at + 2L * c) << 16);
                     }
                 }
             }
-            for (int c = 0; c < width; c++) {
-                out[c * n + r] = piece[c];
+            for (int c = 0; c < k; c++) {
+                out[c * height + (r - from)] = row[c];
             }
         }
-        writeFloats(out, region, (long) from * n * precision.bytes);
+        int bytes = precision.bytes;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment encoded = encode(out, arena);
+            for (int c = 0; c < k; c++) {
+                writer.fill(region, ((long) c * n + from) * bytes,
+                        encoded.asSlice((long) c * height * bytes, (long) height * bytes).asByteBuffer());
+            }
+        }
+        release(source.asSlice((long) from * k * elementBytes, (long) height * k * elementBytes));
     }
 
     /** W^T in bands of {@code band} output rows, each band one pass over W's dequantized rows. */
@@ -400,18 +411,23 @@ final class WeightEncoder implements AutoCloseable {
     /** {@code values} in the graph's precision at {@code at} bytes into {@code region}. */
     private void writeFloats(float[] values, Region region, long at) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate((long) values.length * precision.bytes);
-            if (precision == Precision.FP32) {
-                MemorySegment.copy(values, 0, out, FLOAT_LE, 0, values.length);
-            } else {
-                short[] half = new short[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    half[i] = Float.floatToFloat16(values[i]);
-                }
-                MemorySegment.copy(half, 0, out, SHORT_LE, 0, half.length);
-            }
-            writer.fill(region, at, out.asByteBuffer());
+            writer.fill(region, at, encode(values, arena).asByteBuffer());
         }
+    }
+
+    /** {@code values} in the graph's precision, little-endian, in memory from {@code arena}. */
+    private MemorySegment encode(float[] values, Arena arena) {
+        MemorySegment out = arena.allocate((long) values.length * precision.bytes);
+        if (precision == Precision.FP32) {
+            MemorySegment.copy(values, 0, out, FLOAT_LE, 0, values.length);
+        } else {
+            short[] half = new short[values.length];
+            for (int i = 0; i < values.length; i++) {
+                half[i] = Float.floatToFloat16(values[i]);
+            }
+            MemorySegment.copy(half, 0, out, SHORT_LE, 0, half.length);
+        }
+        return out;
     }
 
     /**

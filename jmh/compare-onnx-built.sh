@@ -7,10 +7,12 @@
 #       MODEL default /work/bench/models/llama-3.2-1b-shape-Q4_0.gguf, ROUNDS default 3
 #
 # Steps:
-#   1. build: java -cp llama4j-cli.jar io.llama4j.onnx.graph.BuildGraphMain MODEL CACHE  (a fresh CACHE),
-#      under /usr/bin/time: build time (JSON build_ms; open_ms is reading the GGUF) and peak RSS.
-#   2. load: the CLI with --executor java and --executor onnx (graph reused from CACHE) generating one
-#      token: load_ms from its JSON, peak RSS from /usr/bin/time.
+#   1. build, BUILDS times (default 3), each into a fresh cache:
+#      java -cp llama4j-cli.jar io.llama4j.onnx.graph.BuildGraphMain MODEL CACHE under /usr/bin/time: build
+#      time (JSON build_ms, which includes syncing the data file to disk; open_ms is reading the GGUF) and
+#      peak RSS; medians.
+#   2. load, LOADS times (default 3), alternating: the CLI with --executor java and --executor onnx (graph
+#      reused from CACHE) generating one token: load_ms from its JSON, peak RSS from /usr/bin/time; medians.
 #   3. ROUNDS rounds, engine order rotating each round:
 #        llama.cpp      node llamacpp-ref.mjs bench --pp PP --tg TG (F16 KV cache, its own prompt ids)
 #        llama4j-java   CLI generate --prompt-ids <the same ids> --max-tokens TG --executor java
@@ -21,7 +23,8 @@
 #
 # Environment: LLAMACPP_FIXTURES (copy of shared/tools/fixtures with node_modules; default
 # /work/bench/fixtures), JAVA, NODE, LLAMA4J_CLI_JAR (default examples/target/llama4j-cli.jar; build it with
-# bin/with-jdk25 mvn -q -DskipTests package), THREADS PP TG (default 2 / 128 / 64), OUT_DIR.
+# bin/with-jdk25 mvn -q -DskipTests package), THREADS PP TG (default 2 / 128 / 64), BUILDS LOADS (default 3 / 3),
+# SKIP_SPEED=1 (steps 1 and 2 only), OUT_DIR.
 # Linux only. Quote the numbers with the machine's load (printed before each run).
 set -euo pipefail
 
@@ -33,6 +36,8 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 NODE=${NODE:-node}
 JAR=${LLAMA4J_CLI_JAR:-$ROOT/examples/target/llama4j-cli.jar}
 THREADS=${THREADS:-2}
+BUILDS=${BUILDS:-3}
+LOADS=${LOADS:-3}
 PP=${PP:-128}
 TG=${TG:-64}
 OUT_DIR=${OUT_DIR:-/tmp/llama4j-bench/onnx-built-$(date +%Y%m%d-%H%M%S)}
@@ -73,23 +78,35 @@ echo "== ONNX Runtime (built graph) vs Java kernel vs llama.cpp: $(basename "$MO
 echo "   host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); llama4j $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); raw outputs: $OUT_DIR"
 cat "$MODEL" > /dev/null
 
-echo "-- 1. build the graph ($(load))"
-timed "$OUT_DIR/build.json" "$OUT_DIR/build.err" "${JVM[@]}" -cp "$JAR" io.llama4j.onnx.graph.BuildGraphMain "$MODEL" "$CACHE" \
-    || { tail -20 "$OUT_DIR/build.err" >&2; exit 1; }
-BUILD_MS=$(field "$OUT_DIR/build.json" build_ms); OPEN_MS=$(field "$OUT_DIR/build.json" open_ms)
-BUILD_MB=$(peak_mb "$OUT_DIR/build.err"); GRAPH_MB=$(( $(field "$OUT_DIR/build.json" graph_bytes) / 1048576 ))
-echo "   build ${BUILD_MS} ms (+ ${OPEN_MS} ms reading the GGUF), peak RSS ${BUILD_MB} MB, graph + data ${GRAPH_MB} MB"
+median() { python3 -c "import statistics, sys; print(round(statistics.median(float(x) for x in sys.argv[1:])))" "$@"; }
 
-echo "-- 2. load the model, one token ($(load))"
-for ex in java onnx; do
-    timed "$OUT_DIR/load-$ex.json" "$OUT_DIR/load-$ex.err" "${JVM[@]}" -Dllama4j.onnx.provider=cpu -jar "$JAR" generate \
-        --model "$MODEL" --prompt-ids 128000 --max-tokens 1 --temperature 0 --threads "$THREADS" --executor "$ex" --json \
-        || { tail -20 "$OUT_DIR/load-$ex.err" >&2; exit 1; }
-    printf -v "LOAD_MS_$ex" '%s' "$(field "$OUT_DIR/load-$ex.json" load_ms | cut -d. -f1)"
-    printf -v "LOAD_MB_$ex" '%s' "$(peak_mb "$OUT_DIR/load-$ex.err")"
+BUILD_MSS=(); OPEN_MSS=(); BUILD_MBS=()
+for ((b = 1; b <= BUILDS; b++)); do
+    echo "-- 1. build the graph, run $b/$BUILDS ($(load))"
+    rm -rf "$CACHE"
+    timed "$OUT_DIR/build-$b.json" "$OUT_DIR/build-$b.err" "${JVM[@]}" -cp "$JAR" io.llama4j.onnx.graph.BuildGraphMain "$MODEL" "$CACHE" \
+        || { tail -20 "$OUT_DIR/build-$b.err" >&2; exit 1; }
+    BUILD_MSS+=("$(field "$OUT_DIR/build-$b.json" build_ms)"); OPEN_MSS+=("$(field "$OUT_DIR/build-$b.json" open_ms)")
+    BUILD_MBS+=("$(peak_mb "$OUT_DIR/build-$b.err")"); GRAPH_MB=$(( $(field "$OUT_DIR/build-$b.json" graph_bytes) / 1048576 ))
+    echo "   build ${BUILD_MSS[-1]} ms (+ ${OPEN_MSS[-1]} ms reading the GGUF), peak RSS ${BUILD_MBS[-1]} MB, graph + data ${GRAPH_MB} MB"
 done
-echo "   java kernel: load ${LOAD_MS_java} ms, peak RSS ${LOAD_MB_java} MB (whole process, one token)"
-echo "   onnx (ORT session on the built graph): load ${LOAD_MS_onnx} ms, peak RSS ${LOAD_MB_onnx} MB"
+
+declare -A LOAD_MSS LOAD_MBS
+for ((l = 1; l <= LOADS; l++)); do
+    for ex in java onnx; do
+        echo "-- 2. load the model with the $ex executor, one token, run $l/$LOADS ($(load))"
+        timed "$OUT_DIR/load-$ex-$l.json" "$OUT_DIR/load-$ex-$l.err" "${JVM[@]}" -Dllama4j.onnx.provider=cpu -jar "$JAR" generate \
+            --model "$MODEL" --prompt-ids 128000 --max-tokens 1 --temperature 0 --threads "$THREADS" --executor "$ex" --json \
+            || { tail -20 "$OUT_DIR/load-$ex-$l.err" >&2; exit 1; }
+        LOAD_MSS[$ex]+=" $(field "$OUT_DIR/load-$ex-$l.json" load_ms | cut -d. -f1)"
+        LOAD_MBS[$ex]+=" $(peak_mb "$OUT_DIR/load-$ex-$l.err")"
+        echo "   load $(echo ${LOAD_MSS[$ex]} | awk '{print $NF}') ms, peak RSS $(echo ${LOAD_MBS[$ex]} | awk '{print $NF}') MB"
+    done
+done
+echo "   medians: build $(median "${BUILD_MSS[@]}") ms + $(median "${OPEN_MSS[@]}") ms reading the GGUF, peak RSS $(median "${BUILD_MBS[@]}") MB, graph + data ${GRAPH_MB} MB"
+echo "            load with the java kernel $(median ${LOAD_MSS[java]}) ms, peak RSS $(median ${LOAD_MBS[java]}) MB (whole process, one token)"
+echo "            load with onnx (ORT session on the built graph) $(median ${LOAD_MSS[onnx]}) ms, peak RSS $(median ${LOAD_MBS[onnx]}) MB"
+[[ ${SKIP_SPEED:-0} == 1 ]] && exit 0
 
 RESULTS="$OUT_DIR/results.tsv"
 printf 'round\tengine\tprefill_tps\tdecode_tps\n' > "$RESULTS"

@@ -53,8 +53,9 @@ run() {  # $1 = provider, $2 = model, $3 = label; the GPU jar goes first so that
 }
 run cuda "$MODEL" "$(basename "$MODEL") (exported)" || { say "the CUDA provider failed to load; run with provider cuda by hand to see ONNX Runtime's message"; exit 1; }
 run cpu "$MODEL" "$(basename "$MODEL") (exported)"
-# Graphs built from GGUF weights: fp16 on CUDA (F16 -> fp16 MatMul, Q4_0 -> MatMulNBits int4 with fp16 scales),
-# fp32 on the CPU. The first run of each builds the graph into GRAPH_CACHE (its load_ms includes the build).
+# Graphs built from GGUF weights: fp16 on CUDA (F16 -> fp16 MatMul, Q4_0 -> MatMulNBits int4 with fp16 scales and
+# the embedding through GatherBlockQuantized on the same blocks), fp32 on the CPU. Both fp16 graphs were checked
+# on the CPU provider (-Dllama4j.onnx.precision=fp16): they run and give the fp32 graph's first 16 ids. The first run of each builds the graph into GRAPH_CACHE (its load_ms includes the build).
 status=0
 for gguf in "${GGUFS[@]}"; do
   [ -f "$gguf" ] || { say "MISSING: $gguf (skipped)"; status=1; continue; }

@@ -31,7 +31,9 @@ import java.util.Locale;
  * (default fp32 on the CPU, fp16 on CUDA), {@code onnx.logits} {@code last|all} (default last: one row of
  * logits per run), {@code onnx.kquant-bits} {@code 4|8} (what K-quants are requantized to, default 4),
  * {@code onnx.accuracy} 0..4 ({@code MatMulNBits} accuracy_level, default 4), {@code onnx.cache}
- * (the cache folder; default {@code ModelCache.defaultCache()}).
+ * (the cache folder; default {@code ModelCache.defaultCache()}). The precision, kquant-bits and accuracy
+ * settings may also come from system properties {@code llama4j.onnx.precision} etc. (for the CLI and the
+ * comparison scripts); a setting given to the load wins.
  *
  * <pre>{@code
  * LlamaModel model = LlamaModel.load(Path.of("Llama-3.2-1B-Instruct-Q4_0.gguf"),
@@ -89,7 +91,7 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
     }
 
     private static BuiltGraph build(ModelSource model, ExecutorOptions options, Device device) {
-        Precision precision = switch (options.setting("onnx.precision").orElse(device == Device.CUDA ? "fp16" : "fp32")
+        Precision precision = switch (graphSetting(options, "onnx.precision").orElse(device == Device.CUDA ? "fp16" : "fp32")
                 .toLowerCase(Locale.ROOT)) {
             case "fp32" -> Precision.FP32;
             case "fp16" -> Precision.FP16;
@@ -102,14 +104,14 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
         };
         int accuracy;
         try {
-            accuracy = Integer.parseInt(options.setting("onnx.accuracy").orElse("4"));
+            accuracy = Integer.parseInt(graphSetting(options, "onnx.accuracy").orElse("4"));
         } catch (NumberFormatException e) {
             throw new LlamaException("onnx.accuracy must be a number 0..4", e);
         }
         if (accuracy < 0 || accuracy > 4) {
             throw new LlamaException("onnx.accuracy must be 0..4, got " + accuracy);
         }
-        int kQuantBits = switch (options.setting("onnx.kquant-bits").orElse("4")) {
+        int kQuantBits = switch (graphSetting(options, "onnx.kquant-bits").orElse("4")) {
             case "4" -> 4;
             case "8" -> 8;
             default -> throw new LlamaException("onnx.kquant-bits must be 4 or 8");
@@ -141,5 +143,10 @@ public final class OnnxExecutorProvider implements ExecutorProvider {
                 LOG.log(Level.INFO, "onnx: building " + what + ": " + tenth * 10 + "%");
             }
         }
+    }
+
+    /** A graph-building setting from the load's options, else from the system property {@code llama4j.KEY}. */
+    private static java.util.Optional<String> graphSetting(ExecutorOptions options, String key) {
+        return options.setting(key).or(() -> java.util.Optional.ofNullable(System.getProperty("llama4j." + key)));
     }
 }

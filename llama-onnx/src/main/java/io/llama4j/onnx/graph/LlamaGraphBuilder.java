@@ -8,8 +8,6 @@ import io.llama4j.spi.ModelSource;
 import io.llama4j.spi.ModelSpec;
 import io.llama4j.spi.Tensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -17,7 +15,8 @@ import java.util.Arrays;
  * Writes the Llama decoder as an ONNX graph in the shape onnxruntime-genai's model builder gives it, whose
  * operators ONNX Runtime's CPU and CUDA kernels run fastest:
  * <ul>
- *   <li>{@code Gather} of the embedding table; per layer {@code SimplifiedLayerNormalization} (the first) or
+ *   <li>the embedding rows: {@code GatherBlockQuantized} straight from Q4_0 / Q8_0 blocks (shared with a tied
+ *       output matrix), else {@code Gather} of a float table; per layer {@code SimplifiedLayerNormalization} (the first) or
  *       {@code SkipSimplifiedLayerNormalization} (residual add and RMSNorm in one);</li>
  *   <li>{@code com.microsoft.GroupQueryAttention} with rotary embedding inside it ({@code do_rotary}, cos/sin
  *       caches precomputed here with the model's llama3 frequency divisors), past and present KV bound to one
@@ -49,9 +48,10 @@ final class LlamaGraphBuilder {
     java.util.List<Requantization> build(Path folder, String producerVersion) throws IOException {
         Precision p = options.precision();
         int t = p.onnxType;
-        try (ExternalData data = new ExternalData(folder.resolve(BuiltGraph.DATA_FILE))) {
-            OnnxModelWriter w = new OnnxModelWriter(spec.name(), data);
-            WeightEncoder weights = new WeightEncoder(w, p, options.accuracyLevel(), options.kQuantBits(), source.location());
+        try (ExternalData data = new ExternalData(folder.resolve(BuiltGraph.DATA_FILE));
+             WeightEncoder weights = new WeightEncoder(new OnnxModelWriter(spec.name(), data), p,
+                     options.accuracyLevel(), options.kQuantBits(), source.location())) {
+            OnnxModelWriter w = weights.writer();
             int kvHeads = spec.kvHeads();
             int headDim = spec.headDim();
             int int64 = TensorProto.DataType.INT64_VALUE;
@@ -79,28 +79,35 @@ final class LlamaGraphBuilder {
             String shape = w.op("Shape", "mask_shape", "attention_mask");
             String total = w.op("Gather", "total_length_int64", shape, "index_1");
             String totalLength = w.add(cast(w, total, "total_sequence_length"));
-            String[] rope = ropeCaches(w, p);
+            String[] rope = ropeCaches(weights);
 
             Tensor embedding = tensor("token_embd.weight");
             checkShape(embedding, spec.dim(), spec.vocabularySize());
-            // A quantized table read as F32 would be 4-8x its size in the file (1 GB for Llama 3.2 1B): a large
-            // one is stored as FP16 (a relative rounding of 2^-11 on the embeddings) and its rows widened after
-            // the Gather. Float sources and the small test models keep their exact values.
-            long f32Bytes = (long) spec.vocabularySize() * spec.dim() * 4;
-            boolean quantized = embedding.type().blockSize() > 1;
-            Precision table = quantized && f32Bytes > HALF_EMBEDDING_ABOVE ? Precision.FP16 : p;
-            String gathered = w.add(w.node("Gather", null, new String[] {
-                    weights.floats(embedding, "token_embd.weight", table, spec.vocabularySize(), spec.dim()), "input_ids"},
-                    table == p ? "embedded" : "embedded_table_type"));
-            if (table != p) {
-                w.add(w.node("Cast", null, new String[] {gathered}, "embedded")
-                        .addAttribute(OnnxModelWriter.attr("to", (long) t)));
+            WeightEncoder.Blocks table = null;
+            if (WeightEncoder.keepsItsBlocks(embedding)) {
+                // Q4_0 / Q8_0: the table stays in its blocks and is dequantized row by row by the gather
+                // (exact, and a quarter or half of an FP16 table); a tied output matrix uses the same bytes.
+                table = weights.blocks(embedding);
+                weights.gather(table, "input_ids", "embedded");
+            } else {
+                // Any other quantized table read as F32 would be 4-8x its size in the file: a large one is
+                // stored as FP16 (a relative rounding of 2^-11 on the embeddings) and its rows widened after
+                // the Gather. Float sources and the small test models keep their exact values.
+                long f32Bytes = (long) spec.vocabularySize() * spec.dim() * 4;
+                boolean quantized = embedding.type().blockSize() > 1;
+                Precision tableType = quantized && f32Bytes > HALF_EMBEDDING_ABOVE ? Precision.FP16 : p;
+                String gathered = w.add(w.node("Gather", null, new String[] {
+                        weights.floats(embedding, "token_embd.weight", tableType, spec.vocabularySize(), spec.dim()),
+                        "input_ids"}, tableType == p ? "embedded" : "embedded_table_type"));
+                if (tableType != p) {
+                    w.add(w.node("Cast", null, new String[] {gathered}, "embedded")
+                            .addAttribute(OnnxModelWriter.attr("to", (long) t)));
+                }
             }
             long totalBytes = 0;
             for (String name : source.weights().names()) {
                 totalBytes += source.weights().find(name).orElseThrow().data().byteSize();
             }
-            progress.update("ONNX graph " + spec.name(), Math.min(weights.sourceBytes(), totalBytes), totalBytes);
 
             String residual = "embedded";
             String hidden = null; // the output of the previous block, not yet added to the residual
@@ -133,7 +140,6 @@ final class LlamaGraphBuilder {
                 String silu = w.op("Mul", b + "gate_silu", gate, sigmoid);
                 String product = w.op("Mul", b + "swiglu", silu, up);
                 hidden = weights.matMul(product, matrix(b + "ffn_down.weight", spec.ffnDim(), spec.dim()), b + "ffn_out");
-                progress.update("ONNX graph " + spec.name(), Math.min(weights.sourceBytes(), totalBytes), totalBytes);
             }
             String normed = norm(w, weights, "output_norm.weight", hidden, residual, "output_norm", "residual_out");
             if (!options.allLogits()) {
@@ -144,8 +150,16 @@ final class LlamaGraphBuilder {
             // Tied models (Llama 3.2 1B and 3B) have no output.weight: the embedding table is the output matrix.
             Tensor head = source.weights().find("output.weight").orElse(embedding);
             checkShape(head, spec.dim(), spec.vocabularySize());
-            weights.matMul(normed, renamed(head, "lm_head.weight"), "logits");
-            progress.update("ONNX graph " + spec.name(), totalBytes, totalBytes);
+            if (head == embedding && table != null) {
+                weights.matMul(normed, table, "logits");
+            } else {
+                weights.matMul(normed, renamed(head, "lm_head.weight"), "logits");
+            }
+            // The nodes are all in place; the weights' bytes are still being written on the pool.
+            long all = Math.max(totalBytes, weights.sourceBytes());
+            String task = "ONNX graph " + spec.name();
+            weights.finish(() -> progress.update(task, weights.encodedBytes(), all));
+            progress.update(task, all, all);
             w.write(folder.resolve(BuiltGraph.GRAPH_FILE), producerVersion);
             return weights.requantized();
         }
@@ -185,25 +199,31 @@ final class LlamaGraphBuilder {
      * repeated float multiplication, then divided by the pair's llama3 divisor) so that they agree with
      * llama.cpp's and the Java kernel's to the last bit.
      */
-    private String[] ropeCaches(OnnxModelWriter w, Precision p) throws IOException {
+    private String[] ropeCaches(WeightEncoder weights) {
         int half = spec.headDim() / 2;
         int positions = spec.contextLength();
         float thetaScale = (float) Math.pow(spec.ropeTheta(), -2.0 / spec.headDim());
         float[] divisors = spec.ropeFreqDivisors();
-        ByteBuffer cos = ByteBuffer.allocate(positions * half * p.bytes).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer sin = ByteBuffer.allocate(positions * half * p.bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int pos = 0; pos < positions; pos++) {
+        WeightEncoder.RowValues angles = (pos, out) -> {
             float theta = pos;
             for (int i = 0; i < half; i++) {
-                float angle = theta / divisors[i];
-                p.put(cos, (float) Math.cos(angle));
-                p.put(sin, (float) Math.sin(angle));
+                out[i] = theta / divisors[i];
                 theta *= thetaScale;
             }
-        }
+        };
         return new String[] {
-                w.initializer("cos_cache", p.onnxType, cos.flip(), positions, half),
-                w.initializer("sin_cache", p.onnxType, sin.flip(), positions, half)};
+                weights.computed("cos_cache", positions, half, (pos, out) -> {
+                    angles.row(pos, out);
+                    for (int i = 0; i < half; i++) {
+                        out[i] = (float) Math.cos(out[i]);
+                    }
+                }),
+                weights.computed("sin_cache", positions, half, (pos, out) -> {
+                    angles.row(pos, out);
+                    for (int i = 0; i < half; i++) {
+                        out[i] = (float) Math.sin(out[i]);
+                    }
+                })};
     }
 
     private Tensor tensor(String name) {

@@ -130,22 +130,25 @@ final class OnnxModelWriter {
     }
 
     /**
-     * An initializer of {@code length} bytes written to the external data file by {@code writer} in pieces,
-     * for tensors too large to hold in memory at once.
+     * An initializer of {@code length} bytes in the external data file whose bytes are written later, by
+     * whoever holds the returned region ({@link ExternalData#writeAt}); the graph refers to it now.
      */
-    String streamedInitializer(String name, int elementType, long length, StreamedTensor writer, long... dims)
-            throws IOException {
-        long offset = data.begin();
-        writer.writeTo(data);
-        long written = data.size() - offset;
-        if (written != length) {
-            throw new IllegalStateException(name + ": wrote " + written + " bytes, expected " + length);
-        }
+    Region reserve(String name, int elementType, long length, long... dims) {
+        Region region = new Region(data.reserve(length), length);
+        alias(name, elementType, region, dims);
+        return region;
+    }
+
+    /**
+     * Another initializer over the bytes of an existing region, with its own name and shape: one copy of a
+     * tied embedding serves both the {@code GatherBlockQuantized} table and the output {@code MatMulNBits}.
+     */
+    String alias(String name, int elementType, Region region, long... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(elementType)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", data.fileName()))
-                .addExternalData(entry("offset", Long.toString(offset)))
-                .addExternalData(entry("length", Long.toString(length)));
+                .addExternalData(entry("offset", Long.toString(region.offset())))
+                .addExternalData(entry("length", Long.toString(region.length())));
         for (long d : dims) {
             t.addDims(d);
         }
@@ -153,10 +156,19 @@ final class OnnxModelWriter {
         return name;
     }
 
-    /** Writes one tensor's bytes, in order, with {@link ExternalData#write}. */
-    @FunctionalInterface
-    interface StreamedTensor {
-        void writeTo(ExternalData data) throws IOException;
+    /**
+     * Writes {@code bytes} (position to limit) {@code at} bytes into {@code region}; safe from several
+     * threads, each filling its own part.
+     */
+    void fill(Region region, long at, ByteBuffer bytes) throws IOException {
+        if (at < 0 || at + bytes.remaining() > region.length()) {
+            throw new IllegalStateException("writing " + bytes.remaining() + " bytes at " + at + " overflows " + region);
+        }
+        data.writeAt(bytes, region.offset() + at);
+    }
+
+    /** A span of the external data file: {@code length} bytes from {@code offset}. */
+    record Region(long offset, long length) {
     }
 
     String int64s(String name, long[] values, long... dims) throws IOException {

@@ -53,14 +53,17 @@ class MatMulNBitsReproducesTheDequantizer {
             Path graph = dir.resolve("m.onnx");
             try (ExternalData data = new ExternalData(dir.resolve(BuiltGraph.DATA_FILE))) {
                 OnnxModelWriter w = new OnnxModelWriter("one", data);
-                WeightEncoder encoder = new WeightEncoder(w, Precision.FP32, 0, kQuantBits, model,
-                        bandBytes == 0 ? WeightEncoder.BAND_BYTES : bandBytes);
-                w.input("x", TensorProto.DataType.FLOAT_VALUE, 1, 3, k);
-                w.output("y", TensorProto.DataType.FLOAT_VALUE, 1, 3, n);
-                encoder.matMul("x", weight, "y");
-                w.write(graph, "test");
-                for (Requantization r : encoder.requantized()) {
-                    System.out.printf("%s %s -> %d bits: relative rms error %.5f%n", fixture, r.tensor(), r.bits(), r.relativeRmsError());
+                try (WeightEncoder encoder = new WeightEncoder(w, Precision.FP32, 0, kQuantBits, model,
+                        bandBytes == 0 ? WeightEncoder.BAND_BYTES : bandBytes)) {
+                    w.input("x", TensorProto.DataType.FLOAT_VALUE, 1, 3, k);
+                    w.output("y", TensorProto.DataType.FLOAT_VALUE, 1, 3, n);
+                    encoder.matMul("x", weight, "y");
+                    encoder.finish(() -> { });
+                    w.write(graph, "test");
+                    for (Requantization r : encoder.requantized()) {
+                        System.out.printf("%s %s -> %d bits: relative rms error %.5f%n", fixture, r.tensor(), r.bits(),
+                                r.relativeRmsError());
+                    }
                 }
             }
             float[] x = new float[3 * k];

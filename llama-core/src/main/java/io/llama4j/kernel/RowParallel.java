@@ -1,37 +1,15 @@
 package io.llama4j.kernel;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
-/**
- * Splits index ranges (matrix rows, attention heads) over a persistent pool: {@code threads - 1} worker
- * threads plus the calling thread. A decode step hands out about eighty regions of a few hundred
- * microseconds each, so the hand-off must cost little: workers spin briefly on a job word before they
- * park, the job is a handful of fields rewritten in place (nothing is allocated per region), and the
- * range is cut into a fixed number of contiguous chunks that the threads claim from a shared counter, so
- * a thread that is descheduled on a busy machine delays the region by one chunk, not by its whole share.
- *
- * <p>One pool serves every session of a model. A region runs on the pool only when the pool is free;
- * a session that finds it busy (another session is mid-region) runs its region on its own thread, which
- * keeps concurrent sessions from queueing behind each other and makes nested use impossible to deadlock.
- */
+/** Splits index ranges (matrix rows, attention heads) over a fixed set of worker threads. */
 final class RowParallel implements AutoCloseable {
     /** Below this many multiply-adds, handing work to other threads costs more than it saves. */
     private static final long MIN_PARALLEL_WORK = 1 << 15;
-    /**
-     * Chunks per thread: the region ends when its last chunk does, so a thread that starts late (woken
-     * from a park, or preempted) leaves the others idle for up to one chunk; sixteen keeps that tail short,
-     * and the chunks stay long (a decode matmul's chunk is tens of rows) and contiguous for the prefetcher.
-     */
-    private static final int CHUNKS_PER_THREAD = 16;
-    /**
-     * How long an idle thread spins before it parks: long enough to bridge the serial work between two
-     * regions of a forward pass (norms, rope, residual adds), short enough not to burn a core between requests.
-     */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    private static final int CHUNKS_PER_THREAD = 4;
 
     @FunctionalInterface
     interface RangeTask {
@@ -39,35 +17,16 @@ final class RowParallel implements AutoCloseable {
     }
 
     private final int threads;
-    private final Thread[] workers;
-    /** Per worker: set before it parks, so the caller knows to unpark it. */
-    private final AtomicInteger[] parked;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private volatile boolean closed;
-
-    /**
-     * The job word: generation (high 32 bits), chunk count (16 bits), next chunk to claim (low 16 bits).
-     * Claiming by compare-and-set on the whole word means a worker that wakes late, after its generation
-     * ended, can never claim a chunk of the next job while reading the previous one's fields.
-     */
-    private final AtomicLong job = new AtomicLong();
-    private final AtomicInteger completed = new AtomicInteger();
-    // The current job; written by the caller before the job word publishes them, read after a claim.
-    private RangeTask task;
-    private int length;
-    private volatile Thread waiter;
-    private volatile Throwable failure;
+    private final ForkJoinPool pool;
 
     RowParallel(int threads) {
         this.threads = threads;
-        this.workers = new Thread[Math.max(0, threads - 1)];
-        this.parked = new AtomicInteger[workers.length];
-        for (int i = 0; i < workers.length; i++) {
-            parked[i] = new AtomicInteger();
-            int index = i;
-            workers[i] = Thread.ofPlatform().daemon().name("llama4j-kernel-" + (i + 1)).unstarted(() -> work(index));
-            workers[i].start();
-        }
+        this.pool = threads > 1 ? new ForkJoinPool(threads, pool -> {
+            var worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            worker.setName("llama4j-kernel-" + worker.getPoolIndex());
+            worker.setDaemon(true);
+            return worker;
+        }, null, false) : null;
     }
 
     int threads() {
@@ -76,121 +35,26 @@ final class RowParallel implements AutoCloseable {
 
     /** Runs {@code task} over {@code 0 ..< n} in chunks; {@code workPerIndex} estimates the cost of one index. */
     void forEach(int n, long workPerIndex, RangeTask task) {
-        if (workers.length == 0 || n < 2 || (long) n * workPerIndex < MIN_PARALLEL_WORK || closed
-                || !busy.compareAndSet(false, true)) {
+        if (pool == null || n < 2 || (long) n * workPerIndex < MIN_PARALLEL_WORK) {
             task.run(0, n);
             return;
         }
-        try {
-            int chunks = Math.min(n, threads * CHUNKS_PER_THREAD);
-            this.task = task;
-            this.length = n;
-            this.failure = null;
-            completed.set(0);
-            int generation = (int) (job.get() >>> 32) + 1;
-            job.set(((long) generation << 32) | ((long) chunks << 16));
-            for (int i = 0; i < workers.length; i++) {
-                if (parked[i].get() != 0) {
-                    LockSupport.unpark(workers[i]);
-                }
-            }
-            runChunks(generation);
-            awaitCompletion(chunks);
-            this.task = null;
-            Throwable f = failure;
-            if (f != null) {
-                if (f instanceof Error e) {
-                    throw e;
-                }
-                throw f instanceof RuntimeException r ? r : new IllegalStateException(f);
-            }
-        } finally {
-            busy.set(false);
+        int chunks = Math.min(n, threads * CHUNKS_PER_THREAD);
+        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
+        for (int c = 0; c < chunks; c++) {
+            int from = (int) ((long) n * c / chunks);
+            int to = (int) ((long) n * (c + 1) / chunks);
+            tasks.add(pool.submit(() -> task.run(from, to)));
         }
-    }
-
-    /** Claims and runs chunks of {@code generation}'s job until none is left. */
-    private void runChunks(int generation) {
-        while (true) {
-            long word = job.get();
-            int chunk = (int) (word & 0xFFFF);
-            int chunks = (int) ((word >>> 16) & 0xFFFF);
-            if ((int) (word >>> 32) != generation || chunk >= chunks) {
-                return;
-            }
-            if (!job.compareAndSet(word, word + 1)) {
-                continue; // another thread claimed this chunk first
-            }
-            int n = length;
-            try {
-                task.run((int) ((long) n * chunk / chunks), (int) ((long) n * (chunk + 1) / chunks));
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (completed.incrementAndGet() == chunks) {
-                Thread w = waiter;
-                if (w != null) {
-                    LockSupport.unpark(w);
-                }
-            }
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
         }
-    }
-
-    private void awaitCompletion(int chunks) {
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        while (completed.get() < chunks) {
-            if (System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-                continue;
-            }
-            waiter = Thread.currentThread();
-            if (completed.get() < chunks) {
-                LockSupport.park(this);
-            }
-            waiter = null;
-        }
-    }
-
-    private void work(int index) {
-        int seen = 0;
-        while (!closed) {
-            int generation = awaitJob(index, seen);
-            if (generation == seen) {
-                continue; // woken by close() or spuriously
-            }
-            seen = generation;
-            runChunks(generation);
-        }
-    }
-
-    /** Spins, then parks, until the job word shows a generation other than {@code seen}; returns it. */
-    private int awaitJob(int index, int seen) {
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        int spins = 0;
-        while (!closed) {
-            int generation = (int) (job.get() >>> 32);
-            if (generation != seen) {
-                return generation;
-            }
-            if ((++spins & 63) != 0 || System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-                continue;
-            }
-            parked[index].set(1);
-            if ((int) (job.get() >>> 32) == seen && !closed) {
-                LockSupport.park(this);
-            }
-            parked[index].set(0);
-            deadline = System.nanoTime() + SPIN_NANOS;
-        }
-        return seen;
     }
 
     @Override
     public void close() {
-        closed = true;
-        for (Thread w : workers) {
-            LockSupport.unpark(w);
+        if (pool != null) {
+            pool.shutdownNow();
         }
     }
 }

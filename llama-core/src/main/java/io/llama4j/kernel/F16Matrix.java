@@ -3,6 +3,9 @@ package io.llama4j.kernel;
 import io.llama4j.spi.Tensor;
 
 final class F16Matrix extends WeightMatrix {
+    /** Rows per cache tile: 32 rows of 8192 F16 weights are 512 KB, about a core's L2. */
+    private static final int ROW_TILE = 32;
+
     F16Matrix(Tensor tensor) {
         super(tensor, tensor.rowLength() * 2L);
     }
@@ -31,6 +34,24 @@ final class F16Matrix extends WeightMatrix {
             sum += f16At(base + 2L * i) * a.values[o + i];
         }
         return sum;
+    }
+
+    /** Prefill: tiles of rows stay in cache while groups of four input rows pass over them (see {@link VectorDots#f16Rows}). */
+    @Override
+    void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
+        if (!VectorSupport.ENABLED || tokens == 1) {
+            super.multiplyRows(x, tokens, out, from, to);
+            return;
+        }
+        FloatActivations a = (FloatActivations) x;
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
+            for (int t = 0; t < tokens; t += 4) {
+                for (int r = tile; r < tileEnd; r++) {
+                    VectorDots.f16Rows(data, r * rowBytes, a, t, Math.min(4, tokens - t), cols, out, t * rows + r, rows);
+                }
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.llama4j.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -8,7 +10,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * binary16 rows of the KV cache widened to float32 in vector lanes. The Vector API has no F16-to-F32 lane
+ * binary16 values (rows of the KV cache, F16 weights) widened to float32 in vector lanes. The Vector API has no F16-to-F32 lane
  * conversion, so it is done with integer lanes: the 15 bits below the sign, shifted into a float's exponent and
  * mantissa, read as a float that is exactly {@code 2^-112} times the half's magnitude (normal and subnormal
  * alike), so one multiplication by {@code 2^112} gives the value; infinities and NaNs (exponent 31) are
@@ -26,7 +28,21 @@ final class HalfVectors {
 
     /** Lanes {@code h[at ..< at + F.length()]} as floats, exactly {@link Float#float16ToFloat} of each. */
     static FloatVector widen(short[] h, int at) {
-        IntVector bits = (IntVector) ShortVector.fromArray(S, h, at).convertShape(VectorOperators.S2I, I, 0);
+        return widenBits((IntVector) ShortVector.fromArray(S, h, at).convertShape(VectorOperators.S2I, I, 0));
+    }
+
+    /** As {@link #widen(short[], int)} for little-endian binary16 values at {@code offset} of {@code segment}. */
+    static FloatVector widen(MemorySegment segment, long offset) {
+        return widenBits((IntVector) ShortVector.fromMemorySegment(S, segment, offset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.S2I, I, 0));
+    }
+
+    /** How many halves one {@link #widen} call reads. */
+    static int lanes() {
+        return F.length();
+    }
+
+    private static FloatVector widenBits(IntVector bits) {
         IntVector magnitude = bits.and(0x7FFF);
         IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         FloatVector scaled = magnitude.lanewise(VectorOperators.LSHL, 13)

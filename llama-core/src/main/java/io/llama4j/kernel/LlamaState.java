@@ -16,6 +16,7 @@ final class LlamaState implements InferenceState {
     private final LlamaExecutor model;
     private final ModelSpec spec;
     private final KvCache cache;
+    private final ForwardBuffers buffers;
 
     LlamaState(LlamaExecutor model, int contextLength) {
         this(model, contextLength, KvCacheType.F32);
@@ -29,6 +30,7 @@ final class LlamaState implements InferenceState {
         this.model = model;
         this.spec = model.spec();
         this.cache = cache;
+        this.buffers = new ForwardBuffers(spec);
     }
 
     private static int checked(int contextLength) {
@@ -66,19 +68,19 @@ final class LlamaState implements InferenceState {
         int kvDim = spec.kvDim();
         RowParallel parallel = model.parallel;
 
-        float[] x = new float[n * dim];
+        ForwardBuffers b = buffers.forTokens(n);
+        float[] x = b.x;
         for (int t = 0; t < n; t++) {
             model.embedding.dequantizeRow(tokens[t], x, t * dim);
         }
         float[][] rope = model.rope.table(position, n);
-        float[] normed = new float[n * dim];
-        float[] q = new float[n * qDim];
-        float[] k = new float[n * kvDim];
-        float[] v = new float[n * kvDim];
-        float[] attended = new float[n * qDim];
-        float[] projected = new float[n * dim];
-        float[] gate = new float[n * spec.ffnDim()];
-        float[] up = new float[n * spec.ffnDim()];
+        float[] normed = b.normed;
+        float[] q = b.q;
+        float[] k = b.k;
+        float[] v = b.v;
+        float[] attended = b.attended;
+        float[] projected = b.projected;
+        float[] gate = b.gate;
 
         for (int l = 0; l < spec.layers(); l++) {
             LayerWeights w = model.layers[l];
@@ -96,12 +98,7 @@ final class LlamaState implements InferenceState {
             add(x, projected);
 
             rmsNorm(x, w.ffnNorm(), normed, n);
-            MatrixInput ffnInput = new MatrixInput(normed, n, dim);
-            ffnInput.multiply(new WeightMatrix[] {w.gate(), w.up()}, new float[][] {gate, up}, parallel);
-            for (int i = 0; i < gate.length; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-            }
+            new MatrixInput(normed, n, dim).multiplySwiGlu(w.gate(), w.up(), gate, b.up, parallel);
             new MatrixInput(gate, n, spec.ffnDim()).multiply(w.down(), projected, parallel);
             add(x, projected);
         }

@@ -60,4 +60,29 @@ final class MatrixInput {
             }
         });
     }
+
+    /**
+     * The SwiGLU feed-forward's first half in one parallel region: each thread multiplies its rows of the
+     * gate and up projections and at once writes {@code gate[t * ffn + r] = silu(gate) * up} for them, while
+     * both values are still in cache, so the activation needs no serial pass of its own.
+     */
+    void multiplySwiGlu(WeightMatrix gateWeights, WeightMatrix upWeights, float[] gate, float[] up,
+                        RowParallel parallel) {
+        if (gateWeights.cols != length || upWeights.cols != length || gateWeights.rows != upWeights.rows) {
+            throw new IllegalStateException(gateWeights + " and " + upWeights + " cannot form a SwiGLU of vectors of length " + length);
+        }
+        Activations gx = as(gateWeights.inputFormat());
+        Activations ux = as(upWeights.inputFormat());
+        int ffn = gateWeights.rows;
+        parallel.forEach(ffn, 2L * length * rows, (from, to) -> {
+            gateWeights.multiplyRows(gx, rows, gate, from, to);
+            upWeights.multiplyRows(ux, rows, up, from, to);
+            for (int t = 0; t < rows; t++) {
+                for (int i = t * ffn + from, end = t * ffn + to; i < end; i++) {
+                    float g = gate[i];
+                    gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+                }
+            }
+        });
+    }
 }

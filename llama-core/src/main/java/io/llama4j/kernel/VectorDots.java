@@ -41,21 +41,40 @@ final class VectorDots {
         return sum;
     }
 
+    /**
+     * BF16 weights times one input row (a decode step). Four accumulators: with one, each FMA waits for the
+     * previous one's result (four cycles), which caps a thread at about 4 bytes of weights per cycle, below
+     * what memory delivers; four independent chains leave memory as the only bound.
+     */
     static float bf16(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        int step = F.length();
         int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            FloatVector wv = ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE)
-                    .convertShape(VectorOperators.S2I, I, 0)
-                    .lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats();
-            acc = wv.fma(FloatVector.fromArray(F, x, xOffset + i), acc);
+        for (int upper = n - n % (4 * step); i < upper; i += 4 * step) {
+            acc0 = bf16At(w, offset, i).fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
+            acc1 = bf16At(w, offset, i + step).fma(FloatVector.fromArray(F, x, xOffset + i + step), acc1);
+            acc2 = bf16At(w, offset, i + 2 * step).fma(FloatVector.fromArray(F, x, xOffset + i + 2 * step), acc2);
+            acc3 = bf16At(w, offset, i + 3 * step).fma(FloatVector.fromArray(F, x, xOffset + i + 3 * step), acc3);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int upper = F.loopBound(n); i < upper; i += step) {
+            acc0 = bf16At(w, offset, i).fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum += Half.bf16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + 2L * i)) * x[xOffset + i];
         }
         return sum;
+    }
+
+    /** The BF16 weights {@code i ..< i + F.length()} of the row at {@code offset}, widened (a shift into a float's top half). */
+    private static FloatVector bf16At(MemorySegment w, long offset, int i) {
+        return ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE)
+                .convertShape(VectorOperators.S2I, I, 0)
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
     }
 
     /**
@@ -107,22 +126,71 @@ final class VectorDots {
         }
     }
 
-    /** F16 has no cheap vector conversion in the Vector API; the scalar conversion is an intrinsic. */
+    /**
+     * F16 weights times one input row. The Vector API has no binary16 lane conversion, so the halves are
+     * widened exactly in integer lanes ({@link HalfVectors#widen(MemorySegment, long)}); converting them one
+     * at a time into a scratch array was slower than the scalar loop.
+     */
     static float f16(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        float[] row = new float[F.length()];
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int step = F.length();
         int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + 2L * (i + j)));
-            }
-            acc = FloatVector.fromArray(F, row, 0).fma(FloatVector.fromArray(F, x, xOffset + i), acc);
+        for (int upper = n - n % (2 * step); i < upper; i += 2 * step) {
+            acc0 = HalfVectors.widen(w, offset + 2L * i).fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
+            acc1 = HalfVectors.widen(w, offset + 2L * (i + step)).fma(FloatVector.fromArray(F, x, xOffset + i + step), acc1);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int upper = F.loopBound(n); i < upper; i += step) {
+            acc0 = HalfVectors.widen(w, offset + 2L * i).fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum += Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + 2L * i)) * x[xOffset + i];
         }
         return sum;
+    }
+
+    /** F16 weights times up to four input rows, each weight vector widened once for the four (see {@link #bf16Rows}). */
+    static void f16Rows(MemorySegment w, long offset, FloatActivations a, int firstToken, int count, int n,
+                        float[] out, int outAt, int stride) {
+        float[] x = a.values;
+        int x0 = a.offset(firstToken);
+        int x1 = a.offset(firstToken + Math.min(1, count - 1));
+        int x2 = a.offset(firstToken + Math.min(2, count - 1));
+        int x3 = a.offset(firstToken + Math.min(3, count - 1));
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector wv = HalfVectors.widen(w, offset + 2L * i);
+            acc0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), acc0);
+            acc1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), acc1);
+            acc2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), acc2);
+            acc3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), acc3);
+        }
+        float s0 = acc0.reduceLanes(VectorOperators.ADD);
+        float s1 = acc1.reduceLanes(VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(VectorOperators.ADD);
+        float s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, offset + 2L * i));
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+        }
+        out[outAt] = s0;
+        if (count > 1) {
+            out[outAt + stride] = s1;
+        }
+        if (count > 2) {
+            out[outAt + 2 * stride] = s2;
+        }
+        if (count > 3) {
+            out[outAt + 3 * stride] = s3;
+        }
     }
 
     /**

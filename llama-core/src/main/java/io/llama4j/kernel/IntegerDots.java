@@ -15,6 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * block. Every product of an int8 weight and an activation in [-127, 127] fits a short, and so does the sum
  * of two, so each block's integer dot product is exact, as ggml's; this takes about half the instructions
  * of widening every weight to float. Only loaded when {@link VectorSupport#ENABLED}.
+ *
+ * <p>Each kernel is kept small on purpose. C2 stops inlining once a compilation has parsed about 18,000 nodes
+ * (its {@code NodeCountInliningCutoff}, fixed in product JVMs), every Vector API call inlines a dozen methods,
+ * and an operation left as a call boxes its vectors: an allocation per block and 2-4x slower. Hence per-block
+ * methods that return a float (Q4_K), and prefill accumulators in a small array rather than a register tile
+ * too big to compile whole (Q8_0, Q4_0). {@code -XX:+PrintInlining} shows the cutoff.
  */
 final class IntegerDots {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -147,6 +153,7 @@ final class IntegerDots {
         }
         storePair(acc, count, out, at, stride);
     }
+
     /**
      * Block {@code b} of two weight rows, as shorts with their scales, times block {@code b} of each input
      * row in the group: the activations are loaded once for both rows, and each (row, token) accumulator
@@ -286,7 +293,7 @@ final class IntegerDots {
     /**
      * One Q4_K super-block times activation block {@code xb}, both scales and the minimums applied. Each 32
      * bytes of {@code qs} are widened once; low nibbles (sub-block 2c) and high nibbles (2c + 1) are cut out
-     * in short lanes, and each sub-block's two 16-lane products are added as shorts (4 x 15 x 127 at most).
+     * in short lanes, and each sub-block's two 16-lane products are added as shorts (2 x 15 x 127 at most).
      * A method per block, returning a float, bounds what C2 must inline at once: with the row loop and
      * the scale unpacking in one method, it ran out of its inlining budget and boxed the vectors.
      */

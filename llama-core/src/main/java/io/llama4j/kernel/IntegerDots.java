@@ -15,6 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * block. Every product of an int8 weight and an activation in [-127, 127] fits a short, and so does the sum
  * of two, so each block's integer dot product is exact, as ggml's; this takes about half the instructions
  * of widening every weight to float. Only loaded when {@link VectorSupport#ENABLED}.
+ *
+ * <p>Each kernel is kept small on purpose. C2 stops inlining once a compilation has parsed about 18,000 nodes
+ * (its {@code NodeCountInliningCutoff}, fixed in product JVMs), every Vector API call inlines a dozen methods,
+ * and an operation left as a call boxes its vectors: an allocation per block and 2-4x slower. Hence per-block
+ * methods that return a float (Q4_K), and prefill accumulators in a small array rather than a register tile
+ * too big to compile whole (Q8_0, Q4_0). {@code -XX:+PrintInlining} shows the cutoff.
  */
 final class IntegerDots {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -63,9 +69,118 @@ final class IntegerDots {
 
     private static FloatVector q8_0Block(MemorySegment w, long block, short[] xs, int q, float[] scales, int s,
                                          FloatVector acc) {
-        ShortVector p = widen(w, block + 2).mul(ShortVector.fromArray(S, xs, q))
-                .add(widen(w, block + 18).mul(ShortVector.fromArray(S, xs, q + 16)));
-        return pairSums(p).fma(FloatVector.broadcast(F, scale(w, block, scales, s)), acc);
+        return blockDot(widen(w, block + 2), widen(w, block + 18), xs, q, scale(w, block, scales, s), acc);
+    }
+
+    /**
+     * Q4_0 weights times one Q8_0 input row. The sixteen packed bytes of a block are widened once to shorts,
+     * and both nibbles are cut out in short lanes, so no byte shift or partial-width conversion (the Vector
+     * API's slow paths on AVX2) is needed.
+     */
+    static float q4_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
+        short[] xs = a.quantsAsShorts;
+        int x = token * blocks * 32;
+        int sx = token * blocks;
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            even = q4_0Block(w, offset + (long) b * Q4_0Matrix.BLOCK_BYTES, xs, x + b * 32, a.scales, sx + b, even);
+            odd = q4_0Block(w, offset + (long) (b + 1) * Q4_0Matrix.BLOCK_BYTES, xs, x + b * 32 + 32, a.scales, sx + b + 1, odd);
+        }
+        if (b < blocks) {
+            even = q4_0Block(w, offset + (long) b * Q4_0Matrix.BLOCK_BYTES, xs, x + b * 32, a.scales, sx + b, even);
+        }
+        return even.add(odd).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector q4_0Block(MemorySegment w, long block, short[] xs, int q, float[] scales, int s,
+                                         FloatVector acc) {
+        ShortVector packed = widen(w, block + 2);
+        ShortVector low = packed.and((short) 0x0F).sub((short) 8);
+        ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
+        return blockDot(low, high, xs, q, scale(w, block, scales, s), acc);
+    }
+
+    /**
+     * One block's 32 weights, as shorts ({@code low}: elements 0..15, {@code high}: 16..31), times the
+     * activations {@code xs[q ..< q + 32]}, scaled and added to {@code acc}. The two products per lane are
+     * added as shorts: |w| <= 128 and |x| <= 127 keep their sum within 32512.
+     */
+    private static FloatVector blockDot(ShortVector low, ShortVector high, short[] xs, int q, float scale,
+                                        FloatVector acc) {
+        ShortVector p = low.mul(ShortVector.fromArray(S, xs, q)).add(high.mul(ShortVector.fromArray(S, xs, q + 16)));
+        return pairSums(p).fma(FloatVector.broadcast(F, scale), acc);
+    }
+
+    /**
+     * Q4_0 rows at {@code row0} and {@code row1} times input rows {@code firstToken ..< firstToken + count}, with
+     * the per-(row, token) float accumulators kept in {@code acc} (at least {@code 16 * count} floats): each
+     * weight block is widened once per pass and each activation block loaded once per row pair, while the
+     * method stays small enough for C2 to inline every vector operation.
+     */
+    static void q4_0Pair(MemorySegment w, long row0, long row1, Q8_0Activations a, int firstToken, int count,
+                         int blocks, float[] acc, float[] out, int at, int stride) {
+        java.util.Arrays.fill(acc, 0, 16 * count, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long k0 = row0 + (long) b * Q4_0Matrix.BLOCK_BYTES;
+            long k1 = row1 + (long) b * Q4_0Matrix.BLOCK_BYTES;
+            ShortVector p0 = widen(w, k0 + 2);
+            ShortVector p1 = widen(w, k1 + 2);
+            ShortVector lo0 = p0.and((short) 0x0F).sub((short) 8);
+            ShortVector hi0 = p0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
+            ShortVector lo1 = p1.and((short) 0x0F).sub((short) 8);
+            ShortVector hi1 = p1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
+            pairBlock(lo0, hi0, Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, k0)),
+                    lo1, hi1, Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, k1)), a, firstToken, count, blocks, b, acc);
+        }
+        storePair(acc, count, out, at, stride);
+    }
+
+    /** Q8_0 rows at {@code row0} and {@code row1} times input rows: as {@link #q4_0Pair}. */
+    static void q8_0Pair(MemorySegment w, long row0, long row1, Q8_0Activations a, int firstToken, int count,
+                         int blocks, float[] acc, float[] out, int at, int stride) {
+        java.util.Arrays.fill(acc, 0, 16 * count, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long k0 = row0 + (long) b * Q8_0Matrix.BLOCK_BYTES;
+            long k1 = row1 + (long) b * Q8_0Matrix.BLOCK_BYTES;
+            ShortVector lo0 = widen(w, k0 + 2);
+            ShortVector hi0 = widen(w, k0 + 18);
+            ShortVector lo1 = widen(w, k1 + 2);
+            ShortVector hi1 = widen(w, k1 + 18);
+            pairBlock(lo0, hi0, Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, k0)),
+                    lo1, hi1, Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, k1)), a, firstToken, count, blocks, b, acc);
+        }
+        storePair(acc, count, out, at, stride);
+    }
+
+    /**
+     * Block {@code b} of two weight rows, as shorts with their scales, times block {@code b} of each input
+     * row in the group: the activations are loaded once for both rows, and each (row, token) accumulator
+     * lives in {@code acc[16 t ..< 16 t + 8]} (row 0) and {@code acc[16 t + 8 ..< 16 t + 16]} (row 1). Memory
+     * accumulators keep the caller small: as 2 x 4 register tiles, C2 stopped inlining the vector operations
+     * (its parse-node budget) and boxed the vectors, 3-4x slower.
+     */
+    private static void pairBlock(ShortVector lo0, ShortVector hi0, float d0, ShortVector lo1, ShortVector hi1, float d1,
+                                  Q8_0Activations a, int firstToken, int count, int blocks, int b, float[] acc) {
+        short[] xs = a.quantsAsShorts;
+        for (int t = 0; t < count; t++) {
+            int xb = (firstToken + t) * blocks + b;
+            ShortVector xl = ShortVector.fromArray(S, xs, xb * 32);
+            ShortVector xh = ShortVector.fromArray(S, xs, xb * 32 + 16);
+            float s = a.scales[xb];
+            pairSums(lo0.mul(xl).add(hi0.mul(xh))).fma(FloatVector.broadcast(F, d0 * s), FloatVector.fromArray(F, acc, 16 * t))
+                    .intoArray(acc, 16 * t);
+            pairSums(lo1.mul(xl).add(hi1.mul(xh))).fma(FloatVector.broadcast(F, d1 * s), FloatVector.fromArray(F, acc, 16 * t + 8))
+                    .intoArray(acc, 16 * t + 8);
+        }
+    }
+
+    private static void storePair(float[] acc, int count, float[] out, int at, int stride) {
+        for (int t = 0; t < count; t++) {
+            out[at + t * stride] = FloatVector.fromArray(F, acc, 16 * t).reduceLanes(VectorOperators.ADD);
+            out[at + t * stride + 1] = FloatVector.fromArray(F, acc, 16 * t + 8).reduceLanes(VectorOperators.ADD);
+        }
     }
 
     /**
@@ -155,6 +270,54 @@ final class IntegerDots {
                         .sub((short) 32).intoArray(values, o + 96);
             }
         }
+    }
+
+    /**
+     * Q4_K rows {@code from ..< to} times the one input row {@code token} (the decode step), into
+     * {@code out[r]}: nibbles go straight from the mapped block to short lanes and into the products, with
+     * no decoded copy of the block ({@link #q4KBlock}).
+     */
+    static void q4KDecode(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int token, int from, int to,
+                          float[] out) {
+        int[] unpacked = new int[KQuantScales.SCRATCH];
+        float[] groupScales = new float[16];
+        for (int r = from; r < to; r++) {
+            float sum = 0;
+            for (int b = 0; b < blocks; b++) {
+                sum += q4KBlock(w, r * rowBytes + (long) b * Q4KMatrix.BLOCK_BYTES, a, token * blocks + b, unpacked, groupScales);
+            }
+            out[r] = sum;
+        }
+    }
+
+    /**
+     * One Q4_K super-block times activation block {@code xb}, both scales and the minimums applied. Each 32
+     * bytes of {@code qs} are widened once; low nibbles (sub-block 2c) and high nibbles (2c + 1) are cut out
+     * in short lanes, and each sub-block's two 16-lane products are added as shorts (2 x 15 x 127 at most).
+     * A method per block, returning a float, bounds what C2 must inline at once: with the row loop and
+     * the scale unpacking in one method, it ran out of its inlining budget and boxed the vectors.
+     */
+    private static float q4KBlock(MemorySegment w, long block, Q8KActivations a, int xb, int[] unpacked,
+                                  float[] groupScales) {
+        short[] xs = a.quantsAsShorts;
+        KQuantScales.unpack(w, block + 4, unpacked, groupScales);
+        int q = xb * SuperBlockMatrix.BLOCK;
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
+        for (int c = 0; c < 4; c++) {
+            ShortVector p0 = widen(w, block + 16 + 32 * c);
+            ShortVector p1 = widen(w, block + 32 + 32 * c);
+            int x = q + 64 * c;
+            ShortVector low = p0.and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x))
+                    .add(p1.and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 16)));
+            ShortVector high = p0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 32))
+                    .add(p1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 48)));
+            even = pairSums(low).fma(FloatVector.broadcast(F, groupScales[4 * c]), even);
+            odd = pairSums(high).fma(FloatVector.broadcast(F, groupScales[4 * c + 2]), odd);
+        }
+        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
+        float dmin = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block + 2));
+        return a.scales[xb] * (d * even.add(odd).reduceLanes(VectorOperators.ADD) - dmin * minTimesSums(unpacked, a.sums32, xb * 8));
     }
 
     /** Q4_K rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}: see {@link SuperBlockMatrix#vectorRows}. */

@@ -39,6 +39,11 @@ final class Q4KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void decodeRows(Q8KActivations a, int token, int from, int to, float[] out) {
+        IntegerDots.q4KDecode(data, rowBytes, cols / BLOCK, a, token, from, to, out);
+    }
+
+    @Override
     void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
         IntegerDots.q4KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
     }

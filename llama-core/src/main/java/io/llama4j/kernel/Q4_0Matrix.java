@@ -25,12 +25,13 @@ final class Q4_0Matrix extends Q8_0InputMatrix {
 
     @Override
     float vectorDot(long rowOffset, Q8_0Activations a, int token) {
-        return VectorDots.q4_0(data, rowOffset, a, token, cols / 32);
+        return IntegerDots.q4_0(data, rowOffset, a, token, cols / 32);
     }
 
     @Override
-    void vectorRows(long rowOffset, Q8_0Activations a, int firstToken, int count, float[] out, int at, int stride) {
-        VectorDots.q4_0(data, rowOffset, a, firstToken, count, cols / 32, out, at, stride);
+    void vectorPair(long row0, long row1, Q8_0Activations a, int firstToken, int count, float[] acc, float[] out,
+                    int at, int stride) {
+        IntegerDots.q4_0Pair(data, row0, row1, a, firstToken, count, cols / 32, acc, out, at, stride);
     }
 
     @Override

@@ -9,11 +9,6 @@ final class Q8_0Activations implements Activations {
     static final int BLOCK = 32;
 
     final byte[] quants;
-    /**
-     * The same quants as floats, for the vector kernel: int8 products and their block sums are exact in
-     * float32 (|sum| <= 32 * 128 * 127 < 2^24), so float arithmetic reproduces the integer dot product.
-     */
-    final float[] quantsAsFloats;
     /** The same quants widened to shorts, for the 16-bit integer kernel ({@link IntegerDots}). */
     final short[] quantsAsShorts;
     /** One scale per block, already rounded through binary16. */
@@ -24,10 +19,8 @@ final class Q8_0Activations implements Activations {
         this.quants = quants;
         this.scales = scales;
         this.length = length;
-        this.quantsAsFloats = new float[quants.length];
         this.quantsAsShorts = new short[quants.length];
         for (int i = 0; i < quants.length; i++) {
-            quantsAsFloats[i] = quants[i];
             quantsAsShorts[i] = quants[i];
         }
     }

@@ -26,8 +26,9 @@ final class Q8_0Matrix extends Q8_0InputMatrix {
     }
 
     @Override
-    void vectorRows(long rowOffset, Q8_0Activations a, int firstToken, int count, float[] out, int at, int stride) {
-        VectorDots.q8_0(data, rowOffset, a, firstToken, count, cols / 32, out, at, stride);
+    void vectorPair(long row0, long row1, Q8_0Activations a, int firstToken, int count, float[] acc, float[] out,
+                    int at, int stride) {
+        IntegerDots.q8_0Pair(data, row0, row1, a, firstToken, count, cols / 32, acc, out, at, stride);
     }
 
     @Override

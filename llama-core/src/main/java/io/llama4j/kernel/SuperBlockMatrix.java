@@ -47,6 +47,15 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
      */
     abstract void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride);
 
+    /**
+     * Vector path for one input row (a decode step): rows {@code from ..< to} times input row {@code token},
+     * into {@code out[r]}. By default the block-decoding kernel with a group of one; types with a fused
+     * one-row kernel override it.
+     */
+    void decodeRows(Q8KActivations a, int token, int from, int to, float[] out) {
+        vectorRows(a, token, 1, from, to, out, 0, 0);
+    }
+
     @Override
     final float dot(int row, Activations x, int t) {
         Q8KActivations a = (Q8KActivations) x;
@@ -81,6 +90,10 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
     @Override
     final void multiplyRows(Activations x, int tokens, float[] out, int from, int to) {
         Q8KActivations a = (Q8KActivations) x;
+        if (VectorSupport.ENABLED && tokens == 1) {
+            decodeRows(a, 0, from, to, out);
+            return;
+        }
         if (VectorSupport.ENABLED) {
             for (int tile = from; tile < to; tile += ROW_TILE) {
                 int tileEnd = Math.min(to, tile + ROW_TILE);

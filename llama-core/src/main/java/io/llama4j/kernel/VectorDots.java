@@ -2,7 +2,6 @@ package io.llama4j.kernel;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -19,8 +18,6 @@ final class VectorDots {
     private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Float> F = WIDE ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = WIDE ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
-    /** Bytes widened to one int vector: as many byte lanes as {@link #I} has int lanes. */
-    private static final VectorSpecies<Byte> B = WIDE ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
     /** Shorts widened to one float vector. */
     private static final VectorSpecies<Short> S = WIDE ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
 
@@ -193,112 +190,6 @@ final class VectorDots {
         }
     }
 
-    /**
-     * Q8_0 weights times Q8_0 activations for up to four input rows at once, so each weight block is loaded
-     * and widened once per four tokens. Per block, the int8 products are summed exactly in float lanes, then
-     * scaled by both blocks' scales; lanes are reduced once per row. Writes {@code out[outAt + i * stride]}.
-     */
-    static void q8_0(MemorySegment w, long offset, Q8_0Activations a, int firstToken, int count, int blocks,
-                     float[] out, int outAt, int stride) {
-        int cols = blocks * 32;
-        float[] xf = a.quantsAsFloats;
-        int x0 = firstToken * cols;
-        int x1 = (firstToken + Math.min(1, count - 1)) * cols;
-        int x2 = (firstToken + Math.min(2, count - 1)) * cols;
-        int x3 = (firstToken + Math.min(3, count - 1)) * cols;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        FloatVector acc3 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = offset + (long) b * Q8_0Matrix.BLOCK_BYTES;
-            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = FloatVector.zero(F);
-            FloatVector s2 = FloatVector.zero(F);
-            FloatVector s3 = FloatVector.zero(F);
-            for (int j = 0; j < 32; j += F.length()) {
-                FloatVector wv = (FloatVector) ByteVector.fromMemorySegment(B, w, block + 2 + j, LE)
-                        .convertShape(VectorOperators.B2F, F, 0);
-                int q = b * 32 + j;
-                s0 = wv.fma(FloatVector.fromArray(F, xf, x0 + q), s0);
-                s1 = wv.fma(FloatVector.fromArray(F, xf, x1 + q), s1);
-                s2 = wv.fma(FloatVector.fromArray(F, xf, x2 + q), s2);
-                s3 = wv.fma(FloatVector.fromArray(F, xf, x3 + q), s3);
-            }
-            acc0 = s0.fma(FloatVector.broadcast(F, d * a.scales[x0 / 32 + b]), acc0);
-            acc1 = s1.fma(FloatVector.broadcast(F, d * a.scales[x1 / 32 + b]), acc1);
-            acc2 = s2.fma(FloatVector.broadcast(F, d * a.scales[x2 / 32 + b]), acc2);
-            acc3 = s3.fma(FloatVector.broadcast(F, d * a.scales[x3 / 32 + b]), acc3);
-        }
-        store(acc0, acc1, acc2, acc3, count, out, outAt, stride);
-    }
-
-    /** Q4_0 weights times Q8_0 activations, four input rows at once (see {@link #q8_0}). */
-    static void q4_0(MemorySegment w, long offset, Q8_0Activations a, int firstToken, int count, int blocks,
-                     float[] out, int outAt, int stride) {
-        int cols = blocks * 32;
-        float[] xf = a.quantsAsFloats;
-        int x0 = firstToken * cols;
-        int x1 = (firstToken + Math.min(1, count - 1)) * cols;
-        int x2 = (firstToken + Math.min(2, count - 1)) * cols;
-        int x3 = (firstToken + Math.min(3, count - 1)) * cols;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        FloatVector acc3 = FloatVector.zero(F);
-        int parts = 16 / F.length();
-        for (int b = 0; b < blocks; b++) {
-            long block = offset + (long) b * Q4_0Matrix.BLOCK_BYTES;
-            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
-            ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 2, LE);
-            ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
-            ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = FloatVector.zero(F);
-            FloatVector s2 = FloatVector.zero(F);
-            FloatVector s3 = FloatVector.zero(F);
-            for (int part = 0; part < parts; part++) {
-                int j = part * F.length();
-                FloatVector lo = (FloatVector) low.convertShape(VectorOperators.B2F, F, part);
-                FloatVector hi = (FloatVector) high.convertShape(VectorOperators.B2F, F, part);
-                int q = b * 32 + j;
-                s0 = hi.fma(FloatVector.fromArray(F, xf, x0 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x0 + q), s0));
-                s1 = hi.fma(FloatVector.fromArray(F, xf, x1 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x1 + q), s1));
-                s2 = hi.fma(FloatVector.fromArray(F, xf, x2 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x2 + q), s2));
-                s3 = hi.fma(FloatVector.fromArray(F, xf, x3 + q + 16), lo.fma(FloatVector.fromArray(F, xf, x3 + q), s3));
-            }
-            acc0 = s0.fma(FloatVector.broadcast(F, d * a.scales[x0 / 32 + b]), acc0);
-            acc1 = s1.fma(FloatVector.broadcast(F, d * a.scales[x1 / 32 + b]), acc1);
-            acc2 = s2.fma(FloatVector.broadcast(F, d * a.scales[x2 / 32 + b]), acc2);
-            acc3 = s3.fma(FloatVector.broadcast(F, d * a.scales[x3 / 32 + b]), acc3);
-        }
-        store(acc0, acc1, acc2, acc3, count, out, outAt, stride);
-    }
-
-    /** Q4_0 weights times one Q8_0 input row (the decode step). */
-    static float q4_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
-        float[] xf = a.quantsAsFloats;
-        int x = token * blocks * 32;
-        int parts = 16 / F.length();
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = offset + (long) b * Q4_0Matrix.BLOCK_BYTES;
-            ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 2, LE);
-            ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
-            ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-            FloatVector s = FloatVector.zero(F);
-            for (int part = 0; part < parts; part++) {
-                int q = x + b * 32 + part * F.length();
-                s = ((FloatVector) low.convertShape(VectorOperators.B2F, F, part)).fma(FloatVector.fromArray(F, xf, q), s);
-                s = ((FloatVector) high.convertShape(VectorOperators.B2F, F, part)).fma(FloatVector.fromArray(F, xf, q + 16), s);
-            }
-            float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
-            acc = s.fma(FloatVector.broadcast(F, d * a.scales[x / 32 + b]), acc);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
-
     /** {@code a[ao ..< ao+n] . b[bo ..< bo+n]} for attention scores. */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(F);
@@ -322,20 +213,6 @@ final class VectorDots {
         }
         for (; i < n; i++) {
             out[o + i] += p * v[vo + i];
-        }
-    }
-
-    private static void store(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3, int count,
-                              float[] out, int outAt, int stride) {
-        out[outAt] = acc0.reduceLanes(VectorOperators.ADD);
-        if (count > 1) {
-            out[outAt + stride] = acc1.reduceLanes(VectorOperators.ADD);
-        }
-        if (count > 2) {
-            out[outAt + 2 * stride] = acc2.reduceLanes(VectorOperators.ADD);
-        }
-        if (count > 3) {
-            out[outAt + 3 * stride] = acc3.reduceLanes(VectorOperators.ADD);
         }
     }
 }

@@ -3,9 +3,6 @@ package io.llama4j.kernel;
 import io.llama4j.spi.Tensor;
 
 final class F16Matrix extends WeightMatrix {
-    /** Rows per cache tile: 32 rows of 8192 F16 weights are 512 KB, about a core's L2. */
-    private static final int ROW_TILE = 32;
-
     F16Matrix(Tensor tensor) {
         super(tensor, tensor.rowLength() * 2L);
     }
@@ -44,14 +41,8 @@ final class F16Matrix extends WeightMatrix {
             return;
         }
         FloatActivations a = (FloatActivations) x;
-        for (int tile = from; tile < to; tile += ROW_TILE) {
-            int tileEnd = Math.min(to, tile + ROW_TILE);
-            for (int t = 0; t < tokens; t += 4) {
-                for (int r = tile; r < tileEnd; r++) {
-                    VectorDots.f16Rows(data, r * rowBytes, a, t, Math.min(4, tokens - t), cols, out, t * rows + r, rows);
-                }
-            }
-        }
+        multiplyInRowTiles(tokens, out, from, to, (rowOffset, firstToken, count, o, at, stride) ->
+                VectorDots.f16Rows(data, rowOffset, a, firstToken, count, cols, o, at, stride));
     }
 
     @Override

@@ -111,16 +111,7 @@ final class VectorDots {
             s2 += wi * x[x2 + i];
             s3 += wi * x[x3 + i];
         }
-        out[outAt] = s0;
-        if (count > 1) {
-            out[outAt + stride] = s1;
-        }
-        if (count > 2) {
-            out[outAt + 2 * stride] = s2;
-        }
-        if (count > 3) {
-            out[outAt + 3 * stride] = s3;
-        }
+        storeFour(s0, s1, s2, s3, count, out, outAt, stride);
     }
 
     /**
@@ -178,6 +169,11 @@ final class VectorDots {
             s2 += wi * x[x2 + i];
             s3 += wi * x[x3 + i];
         }
+        storeFour(s0, s1, s2, s3, count, out, outAt, stride);
+    }
+
+    /** The first {@code count} of four row results, at {@code out[outAt + i * stride]}. */
+    private static void storeFour(float s0, float s1, float s2, float s3, int count, float[] out, int outAt, int stride) {
         out[outAt] = s0;
         if (count > 1) {
             out[outAt + stride] = s1;

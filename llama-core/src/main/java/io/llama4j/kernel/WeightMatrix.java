@@ -72,6 +72,30 @@ abstract sealed class WeightMatrix
         }
     }
 
+    /** One weight row times up to four input rows from {@code firstToken}, written at {@code out[at + i * stride]}. */
+    @FunctionalInterface
+    interface FourTokenRow {
+        void multiply(long rowOffset, int firstToken, int count, float[] out, int at, int stride);
+    }
+
+    /** Rows per cache tile of {@link #multiplyInRowTiles}: 32 rows of 8192 16-bit weights are 512 KB, about a core's L2. */
+    private static final int ROW_TILE = 32;
+
+    /**
+     * Prefill for kernels that take four input rows per weight row: tiles of rows stay in cache while each
+     * group of four input rows passes over them.
+     */
+    final void multiplyInRowTiles(int tokens, float[] out, int from, int to, FourTokenRow kernel) {
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
+            for (int t = 0; t < tokens; t += 4) {
+                for (int r = tile; r < tileEnd; r++) {
+                    kernel.multiply(r * rowBytes, t, Math.min(4, tokens - t), out, t * rows + r, rows);
+                }
+            }
+        }
+    }
+
     final float f16At(long offset) {
         return Half.f16ToFloat(data.get(SHORT_LE, offset));
     }

@@ -20,6 +20,13 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** The token ids of {@code a} followed by those of {@code b}: a prompt's prefix and its continuation. */
+    public static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     public static Path shared() {
         return existing(Path.of(System.getProperty("llama4j.shared", "../../shared")), "the shared fixtures folder");
     }

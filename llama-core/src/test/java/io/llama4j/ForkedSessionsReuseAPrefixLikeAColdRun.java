@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,12 +29,6 @@ class ForkedSessionsReuseAPrefixLikeAColdRun {
     @AfterAll
     static void close() {
         model.close();
-    }
-
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     private static final GenerationOptions GREEDY = GenerationOptions.builder().maxTokens(16)
@@ -65,7 +58,7 @@ class ForkedSessionsReuseAPrefixLikeAColdRun {
             assertEquals(0, base.prefill(system), "a second prefill finds everything cached");
             List<Future<Double>> results = new ArrayList<>();
             for (String question : questions) {
-                int[] prompt = concat(system, model.tokenizer().encode(question, false));
+                int[] prompt = Fixtures.concat(system, model.tokenizer().encode(question, false));
                 Session fork = base.fork();
                 results.add(pool.submit(() -> {
                     try (fork; Session cold = model.newSession(512)) {

@@ -34,12 +34,6 @@ class SessionSnapshotRestoresTheSameContinuation {
         model.close();
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
     private static GenerationOptions sampled(long seed) {
         return GenerationOptions.builder().maxTokens(12).topLogits(5).seed(seed)
                 .sampler(Sampler.builder().temperature(0.9f).build()).build();
@@ -52,7 +46,7 @@ class SessionSnapshotRestoresTheSameContinuation {
             Generation first = original.generate(model.tokenizePrompt("Once upon a time"), GenerationOptions.greedy(10), p -> { });
             byte[] snapshot = original.snapshot();
             int[] history = original.contextTokens();
-            int[] next = concat(concat(history, new int[] {first.ids()[first.ids().length - 1]}),
+            int[] next = Fixtures.concat(Fixtures.concat(history, new int[] {first.ids()[first.ids().length - 1]}),
                     model.tokenizer().encode(" and then", false));
             try (Session restored = model.restoreSession(snapshot)) {
                 assertArrayEquals(history, restored.contextTokens());

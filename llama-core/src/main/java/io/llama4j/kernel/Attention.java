@@ -11,6 +11,11 @@ final class Attention {
     private final int kvHeads;
     private final int headDim;
     private final float scale;
+    /**
+     * Per thread, the scores row (grown to the longest context seen) and the query in the cache's operand
+     * format: a region's chunks run on several threads at once, and a decode step must not allocate them.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     Attention(int heads, int kvHeads, int headDim) {
         this.heads = heads;
@@ -34,8 +39,15 @@ final class Attention {
         int group = heads / kvHeads;
         int qDim = heads * headDim;
         parallel.forEach(tokens * heads, (long) (firstPosition + tokens) * headDim * 2, (from, to) -> {
-            float[] scores = new float[firstPosition + tokens];
-            float[] query = new float[headDim];
+            float[][] scratch = SCRATCH.get();
+            if (scratch[0].length < firstPosition + tokens) {
+                scratch[0] = new float[Math.max(firstPosition + tokens, 2 * scratch[0].length)];
+            }
+            if (scratch[1].length < headDim) {
+                scratch[1] = new float[headDim];
+            }
+            float[] scores = scratch[0];
+            float[] query = scratch[1];
             for (int task = from; task < to; task++) {
                 int t = task / heads;
                 int h = task % heads;

@@ -4,18 +4,29 @@ import java.util.EnumMap;
 
 /**
  * A batch of input rows for one or more matrices, prepared once per activation format: the Q, K and V
- * projections (and the gate and up projections) share their input and usually its quantization.
+ * projections (and the gate and up projections) share their input and usually its quantization. The forward
+ * pass keeps its inputs and rebinds them to new rows with {@link #over}, so that each format's arrays are
+ * prepared in place again and a decode step allocates none.
  */
 final class MatrixInput {
-    private final float[] values;
-    private final int rows;
-    private final int length;
+    private float[] values;
+    private int rows;
+    private int length;
     private final EnumMap<ActivationFormat, Activations> prepared = new EnumMap<>(ActivationFormat.class);
+    /** Each format's last prepared activations: their arrays take the next rows of that format. */
+    private final EnumMap<ActivationFormat, Activations> storage = new EnumMap<>(ActivationFormat.class);
 
     MatrixInput(float[] values, int rows, int length) {
+        over(values, rows, length);
+    }
+
+    /** Rebinds this input to {@code rows} rows of {@code length} values in {@code values}. */
+    MatrixInput over(float[] values, int rows, int length) {
         this.values = values;
         this.rows = rows;
         this.length = length;
+        prepared.clear();
+        return this;
     }
 
     int rows() {
@@ -23,7 +34,13 @@ final class MatrixInput {
     }
 
     Activations as(ActivationFormat format) {
-        return prepared.computeIfAbsent(format, f -> Activations.prepare(values, rows, length, f));
+        Activations a = prepared.get(format);
+        if (a == null) {
+            a = Activations.prepare(values, rows, length, format, storage.get(format));
+            prepared.put(format, a);
+            storage.put(format, a);
+        }
+        return a;
     }
 
     /** {@code out[t * w.rows + r] = (w x_t)[r]}: every input row times the matrix, rows split over threads. */

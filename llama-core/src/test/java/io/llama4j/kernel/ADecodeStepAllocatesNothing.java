@@ -1,0 +1,81 @@
+package io.llama4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llama4j.Fixtures;
+import io.llama4j.format.gguf.GgufFormat;
+import io.llama4j.spi.InferenceState;
+import io.llama4j.spi.OpenedModel;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The decode loop allocates nothing: once warmed up (the JIT has compiled the kernels, so no vector is boxed),
+ * a decode step on the persistent worker pool, writing its logits into the caller's array, allocates
+ * (almost) no heap memory on the calling thread or on the pool's workers. Measured with the JVM's per-thread
+ * allocation counters over a window of steps; a quantized input, a rope table, a score row or a task list
+ * made per step would each show as hundreds of bytes to kilobytes per step.
+ */
+class ADecodeStepAllocatesNothing {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int WINDOW = 32;
+    /**
+     * What a step may still allocate: the region lambdas of the matrix inputs (a few dozen bytes per parallel
+     * region, a handful of regions per layer) and the attention region's lambda.
+     */
+    private static final long BYTES_PER_STEP = 1024;
+
+    @ParameterizedTest(name = "{0}")
+    // Not the K-quants yet: their decode kernels allocate scratch arrays per chunk (tens of KB per step).
+    @ValueSource(strings = {"tiny-Q8_0", "small-k-Q4_0", "tiny-BF16"})
+    void afterWarmUpOnTheSpinningPool(String name) throws Exception {
+        try (OpenedModel opened = new GgufFormat().open(Fixtures.gguf(name));
+             LlamaExecutor executor = new LlamaExecutor(opened.source(), 2, RowParallel.Pool.SPIN);
+             InferenceState state = executor.newState(64)) {
+            List<Thread> threads = new ArrayList<>(executor.parallel.workerThreads());
+            threads.add(Thread.currentThread());
+            assertThat(threads).hasSize(2);
+            int[] prompt = {1, 2, 3, 4, 5, 6, 7, 8};
+            float[] logits = new float[executor.spec().vocabularySize()];
+            state.forwardInto(prompt, 0, logits);
+            int[] token = {9};
+            long best = Long.MAX_VALUE;
+            // Warm up until a window of steps allocates (almost) nothing, for at most 60 s.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline && best > BYTES_PER_STEP * WINDOW) {
+                long before = allocated(threads);
+                for (int step = 0; step < WINDOW; step++) {
+                    // The same positions again and again: the cache neither grows nor moves.
+                    state.forwardInto(token, prompt.length + step % 8, logits);
+                    token[0] = argmax(logits);
+                }
+                best = Math.min(best, allocated(threads) - before);
+            }
+            System.out.printf("%-13s decode step allocates %d bytes (caller and pool worker)%n", name, best / WINDOW);
+            assertThat(best / WINDOW).as("bytes allocated per decode step, after warm-up, on " + name)
+                    .isLessThanOrEqualTo(BYTES_PER_STEP);
+        }
+    }
+
+    private static long allocated(List<Thread> threads) {
+        long sum = 0;
+        for (Thread t : threads) {
+            sum += THREADS.getThreadAllocatedBytes(t.threadId());
+        }
+        return sum;
+    }
+
+    private static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -19,6 +19,8 @@ final class LlamaState implements InferenceState {
     private final ForwardBuffers buffers;
     /** Per layer, {@code {wq, wk, wv}}: the matrices of the fused Q/K/V region, built once. */
     private final WeightMatrix[][] qkvWeights;
+    /** This sequence's attention region task, reused from layer to layer and step to step. */
+    private final Attention.Call attentionCall;
 
     LlamaState(LlamaExecutor model, int contextLength) {
         this(model, contextLength, KvCacheType.F32);
@@ -33,6 +35,7 @@ final class LlamaState implements InferenceState {
         this.spec = model.spec();
         this.cache = cache;
         this.buffers = new ForwardBuffers(spec);
+        this.attentionCall = new Attention.Call(model.attention);
         this.qkvWeights = new WeightMatrix[spec.layers()][];
         for (int l = 0; l < qkvWeights.length; l++) {
             LayerWeights w = model.layers[l];
@@ -112,7 +115,7 @@ final class LlamaState implements InferenceState {
                 model.rope.rotate(k, t * kvDim, spec.kvHeads(), rope[t]);
             }
             cache.store(l, position, k, v, n);
-            model.attention.attend(q, cache, l, position, n, attended, parallel);
+            model.attention.attend(q, cache, l, position, n, attended, parallel, attentionCall);
             b.attendedInput.over(attended, n, qDim).multiply(w.wo(), projected, parallel);
             add(x, projected);
 

@@ -272,54 +272,6 @@ final class IntegerDots {
         }
     }
 
-    /**
-     * Q4_K rows {@code from ..< to} times the one input row {@code token} (the decode step), into
-     * {@code out[r]}: nibbles go straight from the mapped block to short lanes and into the products, with
-     * no decoded copy of the block ({@link #q4KBlock}).
-     */
-    static void q4KDecode(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int token, int from, int to,
-                          float[] out) {
-        int[] unpacked = new int[KQuantScales.SCRATCH];
-        float[] groupScales = new float[16];
-        for (int r = from; r < to; r++) {
-            float sum = 0;
-            for (int b = 0; b < blocks; b++) {
-                sum += q4KBlock(w, r * rowBytes + (long) b * Q4KMatrix.BLOCK_BYTES, a, token * blocks + b, unpacked, groupScales);
-            }
-            out[r] = sum;
-        }
-    }
-
-    /**
-     * One Q4_K super-block times activation block {@code xb}, both scales and the minimums applied. Each 32
-     * bytes of {@code qs} are widened once; low nibbles (sub-block 2c) and high nibbles (2c + 1) are cut out
-     * in short lanes, and each sub-block's two 16-lane products are added as shorts (2 x 15 x 127 at most).
-     * A method per block, returning a float, bounds what C2 must inline at once: with the row loop and
-     * the scale unpacking in one method, it ran out of its inlining budget and boxed the vectors.
-     */
-    private static float q4KBlock(MemorySegment w, long block, Q8KActivations a, int xb, int[] unpacked,
-                                  float[] groupScales) {
-        short[] xs = a.quantsAsShorts;
-        KQuantScales.unpack(w, block + 4, unpacked, groupScales);
-        int q = xb * SuperBlockMatrix.BLOCK;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        for (int c = 0; c < 4; c++) {
-            ShortVector p0 = widen(w, block + 16 + 32 * c);
-            ShortVector p1 = widen(w, block + 32 + 32 * c);
-            int x = q + 64 * c;
-            ShortVector low = p0.and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x))
-                    .add(p1.and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 16)));
-            ShortVector high = p0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 32))
-                    .add(p1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 48)));
-            even = pairSums(low).fma(FloatVector.broadcast(F, groupScales[4 * c]), even);
-            odd = pairSums(high).fma(FloatVector.broadcast(F, groupScales[4 * c + 2]), odd);
-        }
-        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
-        float dmin = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block + 2));
-        return a.scales[xb] * (d * even.add(odd).reduceLanes(VectorOperators.ADD) - dmin * minTimesSums(unpacked, a.sums32, xb * 8));
-    }
-
     /** Q4_K rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}: see {@link SuperBlockMatrix#vectorRows}. */
     static void q4KRows(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int t0, int count,
                         int from, int to, float[] out, int at, int stride) {

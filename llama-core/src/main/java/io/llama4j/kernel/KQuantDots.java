@@ -116,6 +116,53 @@ final class KQuantDots {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    // ---------------------------------------------------------------------------------------------- Q5_K
+
+    /** Q5_K rows {@code from ..< to} times the one input row {@code token}: as {@link #q4KDecode}, with a fifth bit. */
+    static void q5KDecode(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int token, int from, int to,
+                          float[] out) {
+        short[] xs = a.quantsAsShorts;
+        for (int r = from; r < to; r++) {
+            float sum = 0;
+            long row = r * rowBytes;
+            for (int b = 0; b < blocks; b++) {
+                long block = row + (long) b * Q5KMatrix.BLOCK_BYTES;
+                int xb = token * blocks + b;
+                int scaled = q5KScaled(w, block, xs, xb * SuperBlockMatrix.BLOCK);
+                int mins = q4KMins(w, block, a.sums32, xb * 8);
+                float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
+                float dmin = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block + 2));
+                sum += a.scales[xb] * (d * scaled - dmin * mins);
+            }
+            out[r] = sum;
+        }
+    }
+
+    /**
+     * {@code sum_j scale_j * (quants of sub-block j . activations)} of one Q5_K super-block: in chunk c,
+     * weight l (0..31) of sub-block 2c is the low nibble of {@code qs[32c + l]} plus bit 2c of {@code qh[l]}
+     * as 16, of sub-block 2c + 1 the high nibble plus bit 2c + 1. A step takes 16 bytes of a chunk (h = 0, 1)
+     * and so 16 weights of each of its two sub-blocks; products are at most 31 x 127, a pair's sum fits a
+     * short. Shaped like {@link #q6KBlock}: affine addresses, a body small enough for C2's inlining budget.
+     */
+    private static int q5KScaled(MemorySegment w, long block, short[] xs, int q) {
+        long sc = scales(w, block);
+        IntVector acc = IntVector.zero(I);
+        for (int c = 0; c < 4; c++) {
+            int s = (int) (sc >>> (16 * c));
+            for (int h = 0; h < 2; h++) {
+                ShortVector packed = widen(w, block + 48 + 32 * c + 16 * h);
+                ShortVector fifth = widen(w, block + 16 + 16 * h).lanewise(VectorOperators.LSHR, 2 * c);
+                ShortVector low = packed.and((short) 0x0F).or(fifth.lanewise(VectorOperators.LSHL, 4).and((short) 0x10));
+                ShortVector high = packed.lanewise(VectorOperators.LSHR, 4).or(fifth.lanewise(VectorOperators.LSHL, 3).and((short) 0x10));
+                int x = q + 64 * c + 16 * h;
+                acc = acc.add(pairSums(low.mul(ShortVector.fromArray(S, xs, x))).mul(s & 0xFF))
+                        .add(pairSums(high.mul(ShortVector.fromArray(S, xs, x + 32))).mul((s >>> 8) & 0xFF));
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
     // ---------------------------------------------------------------------------------------------- Q6_K
 
     /**

@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each kernel is kept small on purpose. C2 stops inlining once a compilation has parsed about 18,000 nodes
  * (its {@code NodeCountInliningCutoff}, fixed in product JVMs), every Vector API call inlines a dozen methods,
- * and an operation left as a call boxes its vectors: an allocation per block and 2-4x slower. Hence per-block
- * methods that return a float (Q4_K), and prefill accumulators in a small array rather than a register tile
- * too big to compile whole (Q8_0, Q4_0). {@code -XX:+PrintInlining} shows the cutoff.
+ * and an operation left as a call boxes its vectors: an allocation per block and 2-4x slower. Hence prefill
+ * accumulators in a small array rather than a register tile too big to compile whole (Q8_0, Q4_0), and the
+ * K-quant decode kernels in {@link KQuantDots}. {@code -XX:+PrintInlining} shows the cutoff.
  */
 final class IntegerDots {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;

@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each kernel is kept small on purpose. C2 stops inlining once a compilation has parsed about 18,000 nodes
  * (its {@code NodeCountInliningCutoff}, fixed in product JVMs), every Vector API call inlines a dozen methods,
- * and an operation left as a call boxes its vectors: an allocation per block and 2-4x slower. Hence per-block
- * methods that return a float (Q4_K), and prefill accumulators in a small array rather than a register tile
- * too big to compile whole (Q8_0, Q4_0). {@code -XX:+PrintInlining} shows the cutoff.
+ * and an operation left as a call boxes its vectors: an allocation per block and 2-4x slower. Hence prefill
+ * accumulators in a small array rather than a register tile too big to compile whole (Q8_0, Q4_0), and the
+ * K-quant decode kernels in {@link KQuantDots}. {@code -XX:+PrintInlining} shows the cutoff.
  */
 final class IntegerDots {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -303,54 +303,6 @@ final class IntegerDots {
                         .sub((short) 32).intoArray(values, o + 96);
             }
         }
-    }
-
-    /**
-     * Q4_K rows {@code from ..< to} times the one input row {@code token} (the decode step), into
-     * {@code out[r]}: nibbles go straight from the mapped block to short lanes and into the products, with
-     * no decoded copy of the block ({@link #q4KBlock}).
-     */
-    static void q4KDecode(MemorySegment w, long rowBytes, int blocks, Q8KActivations a, int token, int from, int to,
-                          float[] out) {
-        int[] unpacked = new int[KQuantScales.SCRATCH];
-        float[] groupScales = new float[16];
-        for (int r = from; r < to; r++) {
-            float sum = 0;
-            for (int b = 0; b < blocks; b++) {
-                sum += q4KBlock(w, r * rowBytes + (long) b * Q4KMatrix.BLOCK_BYTES, a, token * blocks + b, unpacked, groupScales);
-            }
-            out[r] = sum;
-        }
-    }
-
-    /**
-     * One Q4_K super-block times activation block {@code xb}, both scales and the minimums applied. Each 32
-     * bytes of {@code qs} are widened once; low nibbles (sub-block 2c) and high nibbles (2c + 1) are cut out
-     * in short lanes, and each sub-block's two 16-lane products are added as shorts (2 x 15 x 127 at most).
-     * A method per block, returning a float, bounds what C2 must inline at once: with the row loop and
-     * the scale unpacking in one method, it ran out of its inlining budget and boxed the vectors.
-     */
-    private static float q4KBlock(MemorySegment w, long block, Q8KActivations a, int xb, int[] unpacked,
-                                  float[] groupScales) {
-        short[] xs = a.quantsAsShorts;
-        KQuantScales.unpack(w, block + 4, unpacked, groupScales);
-        int q = xb * SuperBlockMatrix.BLOCK;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        for (int c = 0; c < 4; c++) {
-            ShortVector p0 = widen(w, block + 16 + 32 * c);
-            ShortVector p1 = widen(w, block + 32 + 32 * c);
-            int x = q + 64 * c;
-            ShortVector low = p0.and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x))
-                    .add(p1.and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 16)));
-            ShortVector high = p0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 32))
-                    .add(p1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(ShortVector.fromArray(S, xs, x + 48)));
-            even = pairSums(low).fma(FloatVector.broadcast(F, groupScales[4 * c]), even);
-            odd = pairSums(high).fma(FloatVector.broadcast(F, groupScales[4 * c + 2]), odd);
-        }
-        float d = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block));
-        float dmin = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block + 2));
-        return a.scales[xb] * (d * even.add(odd).reduceLanes(VectorOperators.ADD) - dmin * minTimesSums(unpacked, a.sums32, xb * 8));
     }
 
     /** Q4_K rows {@code from ..< to} times input rows {@code t0 ..< t0 + count}: see {@link SuperBlockMatrix#vectorRows}. */

@@ -40,7 +40,7 @@ final class Q4KMatrix extends SuperBlockMatrix {
 
     @Override
     void decodeRows(Q8KActivations a, int token, int from, int to, float[] out) {
-        IntegerDots.q4KDecode(data, rowBytes, cols / BLOCK, a, token, from, to, out);
+        KQuantDots.q4KDecode(data, rowBytes, cols / BLOCK, a, token, from, to, out);
     }
 
     @Override

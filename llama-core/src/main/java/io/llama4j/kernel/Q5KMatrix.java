@@ -46,6 +46,11 @@ final class Q5KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void decodeRows(Q8KActivations a, int token, int from, int to, float[] out) {
+        KQuantDots.q5KDecode(data, rowBytes, cols / BLOCK, a, token, from, to, out);
+    }
+
+    @Override
     void vectorRows(Q8KActivations a, int t0, int count, int from, int to, float[] out, int at, int stride) {
         IntegerDots.q5KRows(data, rowBytes, cols / BLOCK, a, t0, count, from, to, out, at, stride);
     }

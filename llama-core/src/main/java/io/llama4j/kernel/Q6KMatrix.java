@@ -46,6 +46,11 @@ final class Q6KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void decodeRows(Q8KActivations a, int token, int from, int to, float[] out) {
+        KQuantDots.q6KDecode(data, rowBytes, cols / BLOCK, a, token, from, to, out);
+    }
+
+    @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
         float d = half(block, 208);
         for (int i = 0; i < BLOCK; i++) {

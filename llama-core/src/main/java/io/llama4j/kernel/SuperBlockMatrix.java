@@ -49,12 +49,10 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
 
     /**
      * Vector path for one input row (a decode step): rows {@code from ..< to} times input row {@code token},
-     * into {@code out[r]}. By default the block-decoding kernel with a group of one; types with a fused
-     * one-row kernel override it.
+     * into {@code out[r]}, by the type's fused one-row kernel in {@link KQuantDots}, which reads the mapped
+     * blocks without decoding them to an array.
      */
-    void decodeRows(Q8KActivations a, int token, int from, int to, float[] out) {
-        vectorRows(a, token, 1, from, to, out, 0, 0);
-    }
+    abstract void decodeRows(Q8KActivations a, int token, int from, int to, float[] out);
 
     @Override
     final float dot(int row, Activations x, int t) {

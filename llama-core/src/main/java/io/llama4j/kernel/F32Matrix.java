@@ -34,6 +34,14 @@ final class F32Matrix extends WeightMatrix {
     }
 
     @Override
+    void dequantizeSpan(int row, int col, int count, float[] out, int offset) {
+        long base = row * rowBytes + 4L * col;
+        for (int i = 0; i < count; i++) {
+            out[offset + i] = data.get(FLOAT_LE, base + 4L * i);
+        }
+    }
+
+    @Override
     void dequantizeRow(int row, float[] out, int offset) {
         long base = row * rowBytes;
         for (int i = 0; i < cols; i++) {

@@ -11,6 +11,7 @@ final class MatrixInput {
     private final int rows;
     private final int length;
     private final EnumMap<ActivationFormat, Activations> prepared = new EnumMap<>(ActivationFormat.class);
+    private TokenPanels panels;
 
     MatrixInput(float[] values, int rows, int length) {
         this.values = values;
@@ -26,13 +27,27 @@ final class MatrixInput {
         return prepared.computeIfAbsent(format, f -> Activations.prepare(values, rows, length, f));
     }
 
+    /**
+     * The input {@code w} multiplies: the float rows interleaved for the panel GEMM where that is faster for
+     * this many rows (prefill of the types that measured so), else the rows in {@code w}'s own format.
+     */
+    Activations inputFor(WeightMatrix w) {
+        if (VectorSupport.ENABLED && w.prefersPanelGemm(rows)) {
+            if (panels == null) {
+                panels = TokenPanels.of(values, rows, length);
+            }
+            return panels;
+        }
+        return as(w.inputFormat());
+    }
+
     /** {@code out[t * w.rows + r] = (w x_t)[r]}: every input row times the matrix, rows split over threads. */
     void multiply(WeightMatrix w, float[] out, RowParallel parallel) {
         if (w.cols != length) {
             throw new IllegalStateException(w + " cannot multiply vectors of length " + length);
         }
-        Activations x = as(w.inputFormat());
-        parallel.forEach(w.rows, (long) w.cols * rows, (from, to) -> w.multiplyRows(x, rows, out, from, to));
+        Activations x = inputFor(w);
+        parallel.forEach(w.rows, (long) w.cols * rows, (from, to) -> w.multiplyPrepared(x, rows, out, from, to));
     }
 
     /**
@@ -47,7 +62,7 @@ final class MatrixInput {
             if (ws[i].cols != length) {
                 throw new IllegalStateException(ws[i] + " cannot multiply vectors of length " + length);
             }
-            xs[i] = as(ws[i].inputFormat());
+            xs[i] = inputFor(ws[i]);
             starts[i + 1] = starts[i] + ws[i].rows;
         }
         parallel.forEach(starts[ws.length], (long) length * rows, (from, to) -> {
@@ -55,7 +70,7 @@ final class MatrixInput {
                 int lo = Math.max(from, starts[i]);
                 int hi = Math.min(to, starts[i + 1]);
                 if (lo < hi) {
-                    ws[i].multiplyRows(xs[i], rows, outs[i], lo - starts[i], hi - starts[i]);
+                    ws[i].multiplyPrepared(xs[i], rows, outs[i], lo - starts[i], hi - starts[i]);
                 }
             }
         });
@@ -71,12 +86,12 @@ final class MatrixInput {
         if (gateWeights.cols != length || upWeights.cols != length || gateWeights.rows != upWeights.rows) {
             throw new IllegalStateException(gateWeights + " and " + upWeights + " cannot form a SwiGLU of vectors of length " + length);
         }
-        Activations gx = as(gateWeights.inputFormat());
-        Activations ux = as(upWeights.inputFormat());
+        Activations gx = inputFor(gateWeights);
+        Activations ux = inputFor(upWeights);
         int ffn = gateWeights.rows;
         parallel.forEach(ffn, 2L * length * rows, (from, to) -> {
-            gateWeights.multiplyRows(gx, rows, gate, from, to);
-            upWeights.multiplyRows(ux, rows, up, from, to);
+            gateWeights.multiplyPrepared(gx, rows, gate, from, to);
+            upWeights.multiplyPrepared(ux, rows, up, from, to);
             for (int t = 0; t < rows; t++) {
                 for (int i = t * ffn + from, end = t * ffn + to; i < end; i++) {
                     float g = gate[i];

@@ -11,7 +11,7 @@ final class MatrixInput {
     private final int rows;
     private final int length;
     private final EnumMap<ActivationFormat, Activations> prepared = new EnumMap<>(ActivationFormat.class);
-    private TokenPanels panels;
+    private final EnumMap<ActivationFormat, TokenPanels> panels = new EnumMap<>(ActivationFormat.class);
 
     MatrixInput(float[] values, int rows, int length) {
         this.values = values;
@@ -28,15 +28,12 @@ final class MatrixInput {
     }
 
     /**
-     * The input {@code w} multiplies: the float rows interleaved for the panel GEMM where that is faster for
-     * this many rows (prefill of the types that measured so), else the rows in {@code w}'s own format.
+     * The input {@code w} multiplies: its own format's rows ({@link #as}), or where the panel GEMM is faster
+     * for this many rows (prefill), those same rows as floats, interleaved for it.
      */
     Activations inputFor(WeightMatrix w) {
         if (VectorSupport.ENABLED && w.prefersPanelGemm(rows)) {
-            if (panels == null) {
-                panels = TokenPanels.of(values, rows, length);
-            }
-            return panels;
+            return panels.computeIfAbsent(w.inputFormat(), f -> TokenPanels.of(as(f), rows, length));
         }
         return as(w.inputFormat());
     }

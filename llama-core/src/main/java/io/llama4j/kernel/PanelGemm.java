@@ -10,15 +10,19 @@ import java.util.Arrays;
  * there are, and the multiply-adds run as float FMAs at the FMA pipes' rate, which on AVX2 (no 8-bit
  * multiply-add in the Vector API) is faster than integer dots in 16-bit lanes.
  *
- * <p>The activations are the unquantized floats, not int8 blocks as ggml uses: closer to the exact product
- * than llama.cpp itself, within the tolerances the llama.cpp comparisons set.
+ * <p>The activations are those of the weights' own format, as floats ({@link TokenPanels}): for the block
+ * types the int8 blocks ggml multiplies, dequantized, so the results stay those of llama.cpp up to the order
+ * of float additions.
  */
 final class PanelGemm {
-    /** Weight rows per micro-tile of {@link PanelKernel}. */
-    static int microRows = 4;
-    /** Rows per panel: 64 rows share each pass of a token group's span, which stays in L1. */
+    /**
+     * Weight rows per micro-tile of {@link PanelKernel}: six rows (twelve accumulators) measured 0.026 ns per
+     * multiply-add against four rows' 0.031 (Q8_0, 128 tokens, one thread).
+     */
+    static final int MICRO_ROWS = 6;
+    /** Rows per panel: 48 rows share each pass of a token group's span, which stays in L1. */
     static final int PANEL_ROWS = 48;
-    /** Columns per span: a span of 16 tokens is 16 KB (L1); a panel span of 48 rows is 48 KB. */
+    /** Columns per span: a span of 16 tokens is 16 KB (L1); a panel span of 48 rows is 48 KB (L2). */
     static final int SPAN = 256;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -39,17 +43,26 @@ final class PanelGemm {
         }
     }
 
+    /**
+     * Whether the GEMM is worth it for {@code tokens} input rows: 16 or more, and the last group's padding at
+     * most half the real tokens (at 17 tokens the GEMM does 32 tokens' work; measured break-even is about 12
+     * real tokens per 16 computed).
+     */
+    static boolean pays(int tokens) {
+        int padded = TokenPanels.groups(tokens) * TokenPanels.GROUP;
+        return !Boolean.getBoolean("nogemm") && tokens >= TokenPanels.GROUP && padded - tokens <= tokens / 2;
+    }
+
     /** {@code out[t * w.rows + r] = row r of w . token t of x} for rows {@code from ..< to} and every token. */
     static void multiply(WeightMatrix w, TokenPanels x, float[] out, int from, int to) {
-        int mr = microRows;
+        int mr = MICRO_ROWS;
         int cols = w.cols;
         int groups = TokenPanels.groups(x.rows);
         Scratch scratch = SCRATCH.get();
         float[] panel = scratch.panel;
-        int tileRows = PANEL_ROWS / mr * mr;
-        float[] acc = scratch.acc(tileRows * groups * TokenPanels.GROUP);
-        for (int tile = from; tile < to; tile += tileRows) {
-            int n = Math.min(tileRows, to - tile);
+        float[] acc = scratch.acc(PANEL_ROWS * groups * TokenPanels.GROUP);
+        for (int tile = from; tile < to; tile += PANEL_ROWS) {
+            int n = Math.min(PANEL_ROWS, to - tile);
             int padded = (n + mr - 1) / mr * mr;
             Arrays.fill(acc, 0, padded * groups * TokenPanels.GROUP, 0f);
             // Rows past the range in a last, short tile multiply as zeros and are not stored.
@@ -63,11 +76,7 @@ final class PanelGemm {
                     int xAt = x.groupOffset(g) + k0 * TokenPanels.GROUP;
                     for (int r = 0; r < padded; r += mr) {
                         int accAt = (g * padded + r) * TokenPanels.GROUP;
-                        if (mr == 6) {
-                            PanelKernel.sixRows(panel, r * SPAN, SPAN, span, x.values, xAt, acc, accAt);
-                        } else {
-                            PanelKernel.fourRows(panel, r * SPAN, SPAN, span, x.values, xAt, acc, accAt);
-                        }
+                        PanelKernel.sixRows(panel, r * SPAN, SPAN, span, x.values, xAt, acc, accAt);
                     }
                 }
             }

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -24,6 +25,7 @@ final class SpanDequantizer {
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     private static final ThreadLocal<int[]> SCALES = ThreadLocal.withInitial(() -> new int[KQuantScales.SCRATCH]);
     private static final ThreadLocal<float[]> GROUP_SCALES = ThreadLocal.withInitial(() -> new float[16]);
     private static final ThreadLocal<byte[]> QUANTS = ThreadLocal.withInitial(() -> new byte[SuperBlockMatrix.BLOCK]);
@@ -172,5 +174,21 @@ final class SpanDequantizer {
 
     private static IntVector bytes(byte[] quants, int at) {
         return (IntVector) ByteVector.fromArray(B8, quants, at).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** BF16 weights {@code col ..< col + count} of the row at {@code row}: each the top half of a float. */
+    static void bf16(MemorySegment w, long row, int col, int count, float[] out, int o) {
+        for (int i = 0; i < count; i += 8) {
+            ((IntVector) ShortVector.fromMemorySegment(S8, w, row + 2L * (col + i), LE).convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, o + i);
+        }
+    }
+
+    /** F16 weights {@code col ..< col + count} of the row at {@code row}, widened exactly ({@link HalfVectors}). */
+    static void f16(MemorySegment w, long row, int col, int count, float[] out, int o) {
+        int step = HalfVectors.lanes();
+        for (int i = 0; i < count; i += step) {
+            HalfVectors.widen(w, row + 2L * (col + i)).intoArray(out, o + i);
+        }
     }
 }

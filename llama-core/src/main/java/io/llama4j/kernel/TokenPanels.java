@@ -3,8 +3,13 @@ package io.llama4j.kernel;
 /**
  * Float input rows interleaved for {@link PanelGemm}: in groups of {@value #GROUP} rows (tokens), column k
  * of the group's rows lies at {@code values[g * length * GROUP + k * GROUP ..< + GROUP]}, so the GEMM loads
- * the sixteen tokens' value of one column as two vectors. A last, partial group is padded with zeros. The
- * values are the unquantized activations: the float GEMM multiplies them with dequantized weights.
+ * the sixteen tokens' value of one column as two vectors. A last, partial group is padded with zeros.
+ *
+ * <p>The values are the weights' own activations (see {@link ActivationFormat}) as floats: Q8_0 and Q8_K
+ * blocks dequantized ({@code d * q}, exact in a float), F16/BF16 rows as rounded. So the GEMM multiplies
+ * what ggml's integer dot products multiply, and its results differ from theirs only by float rounding of
+ * the sums (~1e-7 relative), not by the int8 rounding of the activations (~1e-2): with the unquantized
+ * floats instead, the llama.cpp logit comparisons saw 3x larger deviations and an argmax flip.
  */
 final class TokenPanels implements Activations {
     static final int GROUP = 16;
@@ -17,6 +22,25 @@ final class TokenPanels implements Activations {
         this.values = values;
         this.rows = rows;
         this.length = length;
+    }
+
+    /** {@code rows} prepared input rows of {@code length}, as the floats they stand for, interleaved. */
+    static TokenPanels of(Activations a, int rows, int length) {
+        float[] x = switch (a) {
+            case FloatActivations f -> f.values;
+            case Q8_0Activations q -> dequantized(q.quants, q.scales, Q8_0Activations.BLOCK);
+            case Q8KActivations q -> dequantized(q.quants, q.scales, Q8KActivations.BLOCK);
+            case TokenPanels p -> throw new IllegalArgumentException("input rows are interleaved already");
+        };
+        return of(x, rows, length);
+    }
+
+    private static float[] dequantized(byte[] quants, float[] scales, int block) {
+        float[] x = new float[quants.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = scales[i / block] * quants[i];
+        }
+        return x;
     }
 
     static TokenPanels of(float[] x, int rows, int length) {

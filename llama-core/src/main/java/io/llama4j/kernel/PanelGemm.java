@@ -50,7 +50,7 @@ final class PanelGemm {
      */
     static boolean pays(int tokens) {
         int padded = TokenPanels.groups(tokens) * TokenPanels.GROUP;
-        return !Boolean.getBoolean("nogemm") && tokens >= TokenPanels.GROUP && padded - tokens <= tokens / 2;
+        return tokens >= TokenPanels.GROUP && padded - tokens <= tokens / 2;
     }
 
     /** {@code out[t * w.rows + r] = row r of w . token t of x} for rows {@code from ..< to} and every token. */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Prefill as a float GEMM over dequantized weight panels. A tile of {@value #PANEL_ROWS} weight rows is
- * dequantized {@value #SPAN} columns at a time, once per call, into a per-thread float panel (64 KB, in L2);
+ * dequantized {@value #SPAN} columns at a time, once per call, into a per-thread float panel (48 KB, in L2);
  * every group of sixteen tokens ({@link TokenPanels}) then passes over it through {@link PanelKernel}, whose
  * accumulators add up across spans in a per-thread array. So each weight is decoded once however many tokens
  * there are, and the multiply-adds run as float FMAs at the FMA pipes' rate, which on AVX2 (no 8-bit

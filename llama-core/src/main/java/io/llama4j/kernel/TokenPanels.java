@@ -8,7 +8,7 @@ package io.llama4j.kernel;
  * <p>The values are the weights' own activations (see {@link ActivationFormat}) as floats: Q8_0 and Q8_K
  * blocks dequantized ({@code d * q}, exact in a float), F16/BF16 rows as rounded. So the GEMM multiplies
  * what ggml's integer dot products multiply, and its results differ from theirs only by float rounding of
- * the sums (~1e-7 relative), not by the int8 rounding of the activations (~1e-2): with the unquantized
+ * the sums (~2e-6 of the largest output), not by the int8 rounding of the activations (~1e-2): with the unquantized
  * floats instead, the llama.cpp logit comparisons saw 3x larger deviations and an argmax flip.
  */
 final class TokenPanels implements Activations {
@@ -26,31 +26,34 @@ final class TokenPanels implements Activations {
 
     /** {@code rows} prepared input rows of {@code length}, as the floats they stand for, interleaved. */
     static TokenPanels of(Activations a, int rows, int length) {
-        float[] x = switch (a) {
-            case FloatActivations f -> f.values;
-            case Q8_0Activations q -> dequantized(q.quants, q.scales, Q8_0Activations.BLOCK);
-            case Q8KActivations q -> dequantized(q.quants, q.scales, Q8KActivations.BLOCK);
+        return switch (a) {
+            case FloatActivations f -> of(f.values, rows, length);
+            case Q8_0Activations q -> of(q.quants, q.scales, Q8_0Activations.BLOCK, rows, length);
+            case Q8KActivations q -> of(q.quants, q.scales, Q8KActivations.BLOCK, rows, length);
             case TokenPanels p -> throw new IllegalArgumentException("input rows are interleaved already");
         };
-        return of(x, rows, length);
-    }
-
-    private static float[] dequantized(byte[] quants, float[] scales, int block) {
-        float[] x = new float[quants.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = scales[i / block] * quants[i];
-        }
-        return x;
     }
 
     static TokenPanels of(float[] x, int rows, int length) {
-        int groups = groups(rows);
-        float[] v = new float[groups * length * GROUP];
+        float[] v = new float[groups(rows) * length * GROUP];
         for (int t = 0; t < rows; t++) {
             int base = (t / GROUP) * length * GROUP + t % GROUP;
             int from = t * length;
             for (int k = 0; k < length; k++) {
                 v[base + k * GROUP] = x[from + k];
+            }
+        }
+        return new TokenPanels(v, rows, length);
+    }
+
+    /** Quantized rows, each value its block's scale times its quant (exact in a float). */
+    private static TokenPanels of(byte[] quants, float[] scales, int block, int rows, int length) {
+        float[] v = new float[groups(rows) * length * GROUP];
+        for (int t = 0; t < rows; t++) {
+            int base = (t / GROUP) * length * GROUP + t % GROUP;
+            int from = t * length;
+            for (int k = 0; k < length; k++) {
+                v[base + k * GROUP] = scales[(from + k) / block] * quants[from + k];
             }
         }
         return new TokenPanels(v, rows, length);

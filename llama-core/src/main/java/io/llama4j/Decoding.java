@@ -35,6 +35,8 @@ final class Decoding {
     private boolean started;
     private Generation result;
     private float[] logits;
+    /** The one-token batch of a decode step, reused. */
+    private final int[] next = new int[1];
     private int position;
     private int step;
     private int reused;
@@ -169,7 +171,10 @@ final class Decoding {
             return;
         }
         long t0 = System.nanoTime();
-        logits = session.evaluate(new int[] {token}, position);
+        // The previous step's logits are this generation's own array (sampled, masked, then done with):
+        // the step writes into it.
+        next[0] = token;
+        logits = session.evaluate(next, position, logits);
         decodeNanos += System.nanoTime() - t0;
         decodeSteps++;
         position++;

@@ -280,6 +280,14 @@ public final class Session implements AutoCloseable {
      * {@code position} on is forgotten first, so a failure leaves the record consistent.
      */
     float[] evaluate(int[] tokens, int position) {
+        return evaluate(tokens, position, null);
+    }
+
+    /**
+     * As {@link #evaluate(int[], int)}, writing the logits into {@code into} unless it is null: the decode
+     * loop passes back its own array, so that a step allocates none.
+     */
+    float[] evaluate(int[] tokens, int position, float[] into) {
         if (position > context.size()) {
             throw new IllegalArgumentException("position " + position + " leaves a gap after the "
                     + context.size() + " cached tokens");
@@ -288,7 +296,12 @@ public final class Session implements AutoCloseable {
         context.truncate(position);
         float[] logits;
         try {
-            logits = state.forward(tokens, position);
+            if (into == null) {
+                logits = state.forward(tokens, position);
+            } else {
+                state.forwardInto(tokens, position, into);
+                logits = into;
+            }
         } catch (RuntimeException e) {
             // Closing the model unmaps the weights (FFM then throws IllegalStateException in whichever
             // thread reads them) and stops the kernel's workers (rejected or cancelled tasks): all of which

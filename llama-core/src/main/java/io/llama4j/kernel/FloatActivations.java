@@ -2,31 +2,40 @@ package io.llama4j.kernel;
 
 /** A batch of float input rows, optionally rounded to F16 or BF16 first. */
 final class FloatActivations implements Activations {
-    final float[] values;
-    final int length;
+    /** At least {@code rows * length} values; only the first {@code rows * length} are this input's. */
+    float[] values;
+    int length;
 
-    private FloatActivations(float[] values, int length) {
-        this.values = values;
-        this.length = length;
+    private FloatActivations(int values) {
+        this.values = new float[values];
     }
 
     static FloatActivations of(float[] x, int rows, int length, ActivationFormat format) {
-        float[] v = new float[rows * length];
+        return of(x, rows, length, format, null);
+    }
+
+    /** As {@link #of(float[], int, int, ActivationFormat)}, rewriting {@code reuse} in place when it fits (see {@link Q8_0Activations}). */
+    static FloatActivations of(float[] x, int rows, int length, ActivationFormat format, FloatActivations reuse) {
+        int n = rows * length;
+        FloatActivations a = reuse != null && reuse.values.length >= n && reuse.values.length <= 4 * n
+                ? reuse : new FloatActivations(n);
+        a.length = length;
+        float[] v = a.values;
         switch (format) {
-            case F32 -> System.arraycopy(x, 0, v, 0, v.length);
+            case F32 -> System.arraycopy(x, 0, v, 0, n);
             case F16 -> {
-                for (int i = 0; i < v.length; i++) {
+                for (int i = 0; i < n; i++) {
                     v[i] = Half.roundToF16(x[i]);
                 }
             }
             case BF16 -> {
-                for (int i = 0; i < v.length; i++) {
+                for (int i = 0; i < n; i++) {
                     v[i] = Half.roundToBf16(x[i]);
                 }
             }
             default -> throw new IllegalArgumentException(format.toString());
         }
-        return new FloatActivations(v, length);
+        return a;
     }
 
     /** Offset of row {@code t} in {@link #values}. */

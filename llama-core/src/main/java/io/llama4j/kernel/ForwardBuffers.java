@@ -3,8 +3,9 @@ package io.llama4j.kernel;
 import io.llama4j.spi.ModelSpec;
 
 /**
- * The working arrays of one forward pass, kept by the state between calls so that a decode step (one
- * token) allocates none of them again; a longer batch grows them once.
+ * The working memory of one forward pass, kept by the state between calls so that a decode step (one
+ * token) allocates nothing: the activation arrays, the rope table, the matrix inputs (whose quantized
+ * forms are rewritten in place) and the final position's rows. A longer batch grows them once.
  */
 final class ForwardBuffers {
     private final ModelSpec spec;
@@ -18,9 +19,27 @@ final class ForwardBuffers {
     float[] projected;
     float[] gate;
     float[] up;
+    /** {@code {q, k, v}}, the outputs of the fused Q/K/V region. */
+    float[][] qkv;
+    /** cos and sin per position of the batch ({@link Rope#table(int, int, float[][])}). */
+    float[][] rope;
+    /** The last position's row and its normalized form, the input of the output projection. */
+    final float[] last;
+    final float[] lastNormed;
+    /** Inputs of the attention projections, the output projection, the feed-forward and the logits. */
+    final MatrixInput normedInput;
+    final MatrixInput attendedInput;
+    final MatrixInput gateInput;
+    final MatrixInput lastInput;
 
     ForwardBuffers(ModelSpec spec) {
         this.spec = spec;
+        this.last = new float[spec.dim()];
+        this.lastNormed = new float[spec.dim()];
+        this.normedInput = new MatrixInput(null, 0, spec.dim());
+        this.attendedInput = new MatrixInput(null, 0, spec.heads() * spec.headDim());
+        this.gateInput = new MatrixInput(null, 0, spec.ffnDim());
+        this.lastInput = new MatrixInput(lastNormed, 1, spec.dim());
     }
 
     /**
@@ -42,6 +61,8 @@ final class ForwardBuffers {
             projected = new float[n * dim];
             gate = new float[n * spec.ffnDim()];
             up = new float[n * spec.ffnDim()];
+            qkv = new float[][] {q, k, v};
+            rope = new float[n][spec.headDim()];
             tokens = n;
         }
         return this;

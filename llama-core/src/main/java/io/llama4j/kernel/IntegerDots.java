@@ -45,61 +45,94 @@ final class IntegerDots {
         return (FloatVector) sums.convert(VectorOperators.I2F, 0);
     }
 
-    private static float scale(MemorySegment w, long block, float[] activationScales, int index) {
-        return Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block)) * activationScales[index];
-    }
-
-    /** Q8_0 weights times one Q8_0 input row; blocks alternate between two accumulators to hide FMA latency. */
+    /**
+     * Q8_0 weights times one Q8_0 input row (the decode step); blocks alternate between two accumulators to
+     * hide FMA latency. The loop runs over block pairs by an int counter, as {@link #q4_0}'s does (about 6%
+     * faster on a matrix in L2, even when the weights stream from memory).
+     */
     static float q8_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
         short[] xs = a.quantsAsShorts;
+        float[] scales = a.scales;
         int x = token * blocks * 32;
         int sx = token * blocks;
         FloatVector even = FloatVector.zero(F);
         FloatVector odd = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            even = q8_0Block(w, offset + (long) b * Q8_0Matrix.BLOCK_BYTES, xs, x + b * 32, a.scales, sx + b, even);
-            odd = q8_0Block(w, offset + (long) (b + 1) * Q8_0Matrix.BLOCK_BYTES, xs, x + b * 32 + 32, a.scales, sx + b + 1, odd);
+        int pairs = blocks >> 1;
+        for (int i = 0; i < pairs; i++) {
+            int b = 2 * i;
+            long block = offset + (long) b * Q8_0Matrix.BLOCK_BYTES;
+            even = q8_0Block(w, block, xs, x + 32 * b, scales[sx + b], even);
+            odd = q8_0Block(w, block + Q8_0Matrix.BLOCK_BYTES, xs, x + 32 * b + 32, scales[sx + b + 1], odd);
         }
-        if (b < blocks) {
-            even = q8_0Block(w, offset + (long) b * Q8_0Matrix.BLOCK_BYTES, xs, x + b * 32, a.scales, sx + b, even);
+        if ((blocks & 1) != 0) {
+            int b = blocks - 1;
+            even = q8_0Block(w, offset + (long) b * Q8_0Matrix.BLOCK_BYTES, xs, x + 32 * b, scales[sx + b], even);
         }
         return even.add(odd).reduceLanes(VectorOperators.ADD);
     }
 
-    private static FloatVector q8_0Block(MemorySegment w, long block, short[] xs, int q, float[] scales, int s,
+    private static FloatVector q8_0Block(MemorySegment w, long block, short[] xs, int q, float activationScale,
                                          FloatVector acc) {
-        return blockDot(widen(w, block + 2), widen(w, block + 18), xs, q, scale(w, block, scales, s), acc);
+        float scale = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block)) * activationScale;
+        return blockDot(widen(w, block + 2), widen(w, block + 18), xs, q, scale, acc);
     }
 
     /**
-     * Q4_0 weights times one Q8_0 input row. The sixteen packed bytes of a block are widened once to shorts,
-     * and both nibbles are cut out in short lanes, so no byte shift or partial-width conversion (the Vector
-     * API's slow paths on AVX2) is needed.
+     * Q4_0 weights times one Q8_0 input row (the decode step). The sixteen packed bytes of a block are widened
+     * once to shorts and both nibbles are cut out in short lanes, so no byte shift or partial-width
+     * conversion (the Vector API's slow paths on AVX2) is needed. The loop runs over block pairs by an int
+     * counter, which C2 recognizes as a counted loop: it unrolls it and hoists the bounds checks of the
+     * segment and array accesses out of it (a {@code b + 1 < blocks} loop kept a check per access and
+     * a safepoint poll per iteration, and was 10-15% slower).
      */
     static float q4_0(MemorySegment w, long offset, Q8_0Activations a, int token, int blocks) {
         short[] xs = a.quantsAsShorts;
+        float[] scales = a.scales;
         int x = token * blocks * 32;
         int sx = token * blocks;
         FloatVector even = FloatVector.zero(F);
         FloatVector odd = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            even = q4_0Block(w, offset + (long) b * Q4_0Matrix.BLOCK_BYTES, xs, x + b * 32, a.scales, sx + b, even);
-            odd = q4_0Block(w, offset + (long) (b + 1) * Q4_0Matrix.BLOCK_BYTES, xs, x + b * 32 + 32, a.scales, sx + b + 1, odd);
+        int pairs = blocks >> 1;
+        for (int i = 0; i < pairs; i++) {
+            int b = 2 * i;
+            long block = offset + (long) b * Q4_0Matrix.BLOCK_BYTES;
+            even = q4_0Block(w, block, xs, x + 32 * b, scales[sx + b], even);
+            odd = q4_0Block(w, block + Q4_0Matrix.BLOCK_BYTES, xs, x + 32 * b + 32, scales[sx + b + 1], odd);
         }
-        if (b < blocks) {
-            even = q4_0Block(w, offset + (long) b * Q4_0Matrix.BLOCK_BYTES, xs, x + b * 32, a.scales, sx + b, even);
+        if ((blocks & 1) != 0) {
+            int b = blocks - 1;
+            even = q4_0Block(w, offset + (long) b * Q4_0Matrix.BLOCK_BYTES, xs, x + 32 * b, scales[sx + b], even);
         }
         return even.add(odd).reduceLanes(VectorOperators.ADD);
     }
 
-    private static FloatVector q4_0Block(MemorySegment w, long block, short[] xs, int q, float[] scales, int s,
+    /**
+     * One Q4_0 block times {@code xs[q ..< q + 32]}, scaled by the block's and the activations' scales. A
+     * nibble v stands for v - 8, which is v ^ 8 read as a signed 4-bit number; so after flipping bit 3 of
+     * both nibbles (0x88, and the widened sign bits with them: 0xFF88) the high weight is an arithmetic shift
+     * right by 4 and the low one a shift left by 12 and back: four operations where masking and
+     * subtracting 8 took five. The products are within 8 x 127, so pairs of them fit a short
+     * ({@link #smallPairSums}).
+     */
+    private static FloatVector q4_0Block(MemorySegment w, long block, short[] xs, int q, float activationScale,
                                          FloatVector acc) {
-        ShortVector packed = widen(w, block + 2);
-        ShortVector low = packed.and((short) 0x0F).sub((short) 8);
-        ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
-        return blockDot(low, high, xs, q, scale(w, block, scales, s), acc);
+        ShortVector flipped = widen(w, block + 2).lanewise(VectorOperators.XOR, (short) 0xFF88);
+        ShortVector low = flipped.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
+        ShortVector high = flipped.lanewise(VectorOperators.ASHR, 4);
+        ShortVector p = low.mul(ShortVector.fromArray(S, xs, q)).add(high.mul(ShortVector.fromArray(S, xs, q + 16)));
+        float scale = Half.f16ToFloat(w.get(WeightMatrix.SHORT_LE, block)) * activationScale;
+        return smallPairSums(p).fma(FloatVector.broadcast(F, scale), acc);
+    }
+
+    /**
+     * {@link #pairSums} for products whose adjacent pairs sum within a short: adding each int lane to itself
+     * shifted left by 16 puts the pair's sum in the upper half, and one arithmetic shift brings it down,
+     * three operations instead of four.
+     */
+    private static FloatVector smallPairSums(ShortVector products) {
+        IntVector pairs = products.reinterpretAsInts();
+        return (FloatVector) pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                .convert(VectorOperators.I2F, 0);
     }
 
     /**

@@ -25,6 +25,11 @@ final class LlamaExecutor implements Executor {
     final RowParallel parallel;
 
     LlamaExecutor(ModelSource source, int threads) {
+        this(source, threads, RowParallel.Pool.fromSystemProperty());
+    }
+
+    /** On the parallel-region mechanism {@code pool} rather than the one the system property names. */
+    LlamaExecutor(ModelSource source, int threads, RowParallel.Pool pool) {
         this.spec = source.spec();
         this.file = source.location();
         int dim = spec.dim();
@@ -51,7 +56,7 @@ final class LlamaExecutor implements Executor {
         this.output = spec.tiedEmbeddings() ? embedding : matrix(source, "output.weight", spec.vocabularySize(), dim);
         this.rope = new Rope(spec);
         this.attention = new Attention(spec.heads(), spec.kvHeads(), spec.headDim());
-        this.parallel = new RowParallel(threads);
+        this.parallel = new RowParallel(threads, pool);
     }
 
     private Tensor tensor(ModelSource source, String name) {

@@ -17,6 +17,10 @@ final class LlamaState implements InferenceState {
     private final ModelSpec spec;
     private final KvCache cache;
     private final ForwardBuffers buffers;
+    /** Per layer, {@code {wq, wk, wv}}: the matrices of the fused Q/K/V region, built once. */
+    private final WeightMatrix[][] qkvWeights;
+    /** This sequence's attention region task, reused from layer to layer and step to step. */
+    private final Attention.Call attentionCall;
 
     LlamaState(LlamaExecutor model, int contextLength) {
         this(model, contextLength, KvCacheType.F32);
@@ -31,6 +35,12 @@ final class LlamaState implements InferenceState {
         this.spec = model.spec();
         this.cache = cache;
         this.buffers = new ForwardBuffers(spec);
+        this.attentionCall = new Attention.Call(model.attention);
+        this.qkvWeights = new WeightMatrix[spec.layers()][];
+        for (int l = 0; l < qkvWeights.length; l++) {
+            LayerWeights w = model.layers[l];
+            qkvWeights[l] = new WeightMatrix[] {w.wq(), w.wk(), w.wv()};
+        }
     }
 
     private static int checked(int contextLength) {
@@ -47,6 +57,14 @@ final class LlamaState implements InferenceState {
 
     @Override
     public float[] forward(int[] tokens, int position) {
+        float[] logits = new float[spec.vocabularySize()];
+        forwardInto(tokens, position, logits);
+        return logits;
+    }
+
+    /** The forward pass; after the first decode step, a decode step allocates nothing (see {@link ForwardBuffers}). */
+    @Override
+    public void forwardInto(int[] tokens, int position, float[] logits) {
         int n = tokens.length;
         if (n == 0) {
             throw new IllegalArgumentException("no tokens to evaluate");
@@ -61,6 +79,10 @@ final class LlamaState implements InferenceState {
                         + (spec.vocabularySize() - 1) + ")");
             }
         }
+        if (logits.length < spec.vocabularySize()) {
+            throw new IllegalArgumentException("a logits array of " + logits.length + " cannot hold a vocabulary of "
+                    + spec.vocabularySize());
+        }
         cache.ensureCapacity(position + n);
 
         int dim = spec.dim();
@@ -73,7 +95,8 @@ final class LlamaState implements InferenceState {
         for (int t = 0; t < n; t++) {
             model.embedding.dequantizeRow(tokens[t], x, t * dim);
         }
-        float[][] rope = model.rope.table(position, n);
+        float[][] rope = b.rope;
+        model.rope.table(position, n, rope);
         float[] normed = b.normed;
         float[] q = b.q;
         float[] k = b.k;
@@ -86,30 +109,26 @@ final class LlamaState implements InferenceState {
             LayerWeights w = model.layers[l];
 
             rmsNorm(x, w.attentionNorm(), normed, n);
-            MatrixInput attentionInput = new MatrixInput(normed, n, dim);
-            attentionInput.multiply(new WeightMatrix[] {w.wq(), w.wk(), w.wv()}, new float[][] {q, k, v}, parallel);
+            b.normedInput.over(normed, n, dim).multiply(qkvWeights[l], b.qkv, parallel);
             for (int t = 0; t < n; t++) {
                 model.rope.rotate(q, t * qDim, spec.heads(), rope[t]);
                 model.rope.rotate(k, t * kvDim, spec.kvHeads(), rope[t]);
             }
             cache.store(l, position, k, v, n);
-            model.attention.attend(q, cache, l, position, n, attended, parallel);
-            new MatrixInput(attended, n, qDim).multiply(w.wo(), projected, parallel);
+            model.attention.attend(q, cache, l, position, n, attended, parallel, attentionCall);
+            b.attendedInput.over(attended, n, qDim).multiply(w.wo(), projected, parallel);
             add(x, projected);
 
             rmsNorm(x, w.ffnNorm(), normed, n);
-            new MatrixInput(normed, n, dim).multiplySwiGlu(w.gate(), w.up(), gate, b.up, parallel);
-            new MatrixInput(gate, n, spec.ffnDim()).multiply(w.down(), projected, parallel);
+            b.normedInput.over(normed, n, dim).multiplySwiGlu(w.gate(), w.up(), gate, b.up, parallel);
+            b.gateInput.over(gate, n, spec.ffnDim()).multiply(w.down(), projected, parallel);
             add(x, projected);
         }
 
-        float[] last = new float[dim];
+        float[] last = b.last;
         System.arraycopy(x, (n - 1) * dim, last, 0, dim);
-        float[] lastNormed = new float[dim];
-        rmsNorm(last, model.outputNorm, lastNormed, 1);
-        float[] logits = new float[spec.vocabularySize()];
-        new MatrixInput(lastNormed, 1, dim).multiply(model.output, logits, parallel);
-        return logits;
+        rmsNorm(last, model.outputNorm, b.lastNormed, 1);
+        b.lastInput.over(b.lastNormed, 1, dim).multiply(model.output, logits, parallel);
     }
 
     /** {@code out = x / sqrt(mean(x^2) + eps) * weight}, row by row; the mean in double as ggml computes it. */

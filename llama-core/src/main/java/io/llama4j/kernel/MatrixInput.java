@@ -4,19 +4,43 @@ import java.util.EnumMap;
 
 /**
  * A batch of input rows for one or more matrices, prepared once per activation format: the Q, K and V
- * projections (and the gate and up projections) share their input and usually its quantization.
+ * projections (and the gate and up projections) share their input and usually its quantization. The forward
+ * pass keeps its inputs and rebinds them to new rows with {@link #over}, so that each format's arrays are
+ * prepared in place again and a decode step allocates none.
  */
 final class MatrixInput {
-    private final float[] values;
-    private final int rows;
-    private final int length;
+    private float[] values;
+    private int rows;
+    private int length;
     private final EnumMap<ActivationFormat, Activations> prepared = new EnumMap<>(ActivationFormat.class);
+    /** Each format's last prepared activations: their arrays take the next rows of that format. */
+    private final EnumMap<ActivationFormat, Activations> storage = new EnumMap<>(ActivationFormat.class);
+    /** Prefill rows interleaved for the panel GEMM, per activation format (made only for batches it takes). */
     private final EnumMap<ActivationFormat, TokenPanels> panels = new EnumMap<>(ActivationFormat.class);
 
+    // The operands of the parallel region in progress, kept in fields so that its task is made once: a
+    // lambda capturing them would be an allocation per region (about eighty per decoded token).
+    private WeightMatrix[] regionWeights = new WeightMatrix[0];
+    private Activations[] regionInputs = new Activations[0];
+    private float[][] regionOutputs = new float[0][];
+    /** Matrix i owns rows {@code regionStarts[i] ..< regionStarts[i + 1]} of the region's range. */
+    private int[] regionStarts = new int[1];
+    private int regionCount;
+    private final RowParallel.RangeTask matricesTask = this::multiplyRange;
+    private final RowParallel.RangeTask swiGluTask = this::swiGluRange;
+
     MatrixInput(float[] values, int rows, int length) {
+        over(values, rows, length);
+    }
+
+    /** Rebinds this input to {@code rows} rows of {@code length} values in {@code values}. */
+    MatrixInput over(float[] values, int rows, int length) {
         this.values = values;
         this.rows = rows;
         this.length = length;
+        prepared.clear();
+        panels.clear();
+        return this;
     }
 
     int rows() {
@@ -24,7 +48,13 @@ final class MatrixInput {
     }
 
     Activations as(ActivationFormat format) {
-        return prepared.computeIfAbsent(format, f -> Activations.prepare(values, rows, length, f));
+        Activations a = prepared.get(format);
+        if (a == null) {
+            a = Activations.prepare(values, rows, length, format, storage.get(format));
+            prepared.put(format, a);
+            storage.put(format, a);
+        }
+        return a;
     }
 
     /**
@@ -33,7 +63,12 @@ final class MatrixInput {
      */
     Activations inputFor(WeightMatrix w) {
         if (VectorSupport.ENABLED && w.prefersPanelGemm(rows)) {
-            return panels.computeIfAbsent(w.inputFormat(), f -> TokenPanels.of(as(f), rows, length));
+            TokenPanels p = panels.get(w.inputFormat());
+            if (p == null) {
+                p = TokenPanels.of(as(w.inputFormat()), rows, length);
+                panels.put(w.inputFormat(), p);
+            }
+            return p;
         }
         return as(w.inputFormat());
     }
@@ -43,8 +78,9 @@ final class MatrixInput {
         if (w.cols != length) {
             throw new IllegalStateException(w + " cannot multiply vectors of length " + length);
         }
-        Activations x = inputFor(w);
-        parallel.forEach(w.rows, (long) w.cols * rows, (from, to) -> w.multiplyPrepared(x, rows, out, from, to));
+        regionMatrices(1);
+        region(0, w, inputFor(w), out);
+        parallel.forEach(w.rows, (long) w.cols * rows, matricesTask);
     }
 
     /**
@@ -53,24 +89,14 @@ final class MatrixInput {
      * instead of once per matrix.
      */
     void multiply(WeightMatrix[] ws, float[][] outs, RowParallel parallel) {
-        int[] starts = new int[ws.length + 1];
-        Activations[] xs = new Activations[ws.length];
+        regionMatrices(ws.length);
         for (int i = 0; i < ws.length; i++) {
             if (ws[i].cols != length) {
                 throw new IllegalStateException(ws[i] + " cannot multiply vectors of length " + length);
             }
-            xs[i] = inputFor(ws[i]);
-            starts[i + 1] = starts[i] + ws[i].rows;
+            region(i, ws[i], inputFor(ws[i]), outs[i]);
         }
-        parallel.forEach(starts[ws.length], (long) length * rows, (from, to) -> {
-            for (int i = 0; i < ws.length; i++) {
-                int lo = Math.max(from, starts[i]);
-                int hi = Math.min(to, starts[i + 1]);
-                if (lo < hi) {
-                    ws[i].multiplyPrepared(xs[i], rows, outs[i], lo - starts[i], hi - starts[i]);
-                }
-            }
-        });
+        parallel.forEach(regionStarts[ws.length], (long) length * rows, matricesTask);
     }
 
     /**
@@ -83,18 +109,52 @@ final class MatrixInput {
         if (gateWeights.cols != length || upWeights.cols != length || gateWeights.rows != upWeights.rows) {
             throw new IllegalStateException(gateWeights + " and " + upWeights + " cannot form a SwiGLU of vectors of length " + length);
         }
-        Activations gx = inputFor(gateWeights);
-        Activations ux = inputFor(upWeights);
-        int ffn = gateWeights.rows;
-        parallel.forEach(ffn, 2L * length * rows, (from, to) -> {
-            gateWeights.multiplyPrepared(gx, rows, gate, from, to);
-            upWeights.multiplyPrepared(ux, rows, up, from, to);
-            for (int t = 0; t < rows; t++) {
-                for (int i = t * ffn + from, end = t * ffn + to; i < end; i++) {
-                    float g = gate[i];
-                    gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-                }
+        regionMatrices(2);
+        region(0, gateWeights, inputFor(gateWeights), gate);
+        region(1, upWeights, inputFor(upWeights), up);
+        parallel.forEach(gateWeights.rows, 2L * length * rows, swiGluTask);
+    }
+
+    private void regionMatrices(int count) {
+        if (regionWeights.length < count) {
+            regionWeights = new WeightMatrix[count];
+            regionInputs = new Activations[count];
+            regionOutputs = new float[count][];
+            regionStarts = new int[count + 1];
+        }
+        regionCount = count;
+    }
+
+    private void region(int i, WeightMatrix w, Activations x, float[] out) {
+        regionWeights[i] = w;
+        regionInputs[i] = x;
+        regionOutputs[i] = out;
+        regionStarts[i + 1] = regionStarts[i] + w.rows;
+    }
+
+    /** Rows {@code from ..< to} of the region's matrices, taken as one range. */
+    private void multiplyRange(int from, int to) {
+        for (int i = 0; i < regionCount; i++) {
+            int lo = Math.max(from, regionStarts[i]);
+            int hi = Math.min(to, regionStarts[i + 1]);
+            if (lo < hi) {
+                regionWeights[i].multiplyPrepared(regionInputs[i], rows, regionOutputs[i], lo - regionStarts[i], hi - regionStarts[i]);
             }
-        });
+        }
+    }
+
+    /** Rows {@code from ..< to} of the gate and up projections, then SwiGLU over them. */
+    private void swiGluRange(int from, int to) {
+        float[] gate = regionOutputs[0];
+        float[] up = regionOutputs[1];
+        regionWeights[0].multiplyPrepared(regionInputs[0], rows, gate, from, to);
+        regionWeights[1].multiplyPrepared(regionInputs[1], rows, up, from, to);
+        int ffn = regionWeights[0].rows;
+        for (int t = 0; t < rows; t++) {
+            for (int i = t * ffn + from, end = t * ffn + to; i < end; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+        }
     }
 }

@@ -1,45 +1,50 @@
 package io.llama4j.kernel;
 
+import java.util.Arrays;
+
 /**
  * Input rows quantized to Q8_K blocks, the activation format of ggml's K-quant dot products: per 256 values
  * a float32 scale and int8 quants, plus the sum of each 16 quants (which K-quants use to apply their
  * per-sub-block minimums). Follows {@code quantize_row_q8_K_ref}: the scale is taken from the value of
- * largest magnitude, with its sign, so that value maps to exactly -127.
+ * largest magnitude, with its sign, so that value maps to exactly -127. Like {@link Q8_0Activations}, an
+ * earlier instance's arrays are rewritten in place when they fit, so a decode step allocates nothing.
  */
 final class Q8KActivations implements Activations {
     static final int BLOCK = 256;
 
-    final byte[] quants;
+    /** At least {@code rows * length} quants; only the first {@code rows * length} are this input's. */
+    byte[] quants;
     /** The quants widened to shorts, for the 16-bit integer kernel ({@link IntegerDots}). */
-    final short[] quantsAsShorts;
-    final float[] scales;
+    short[] quantsAsShorts;
+    float[] scales;
     /** Per 16 quants, their sum. */
-    final int[] sums16;
+    int[] sums16;
     /** Per 32 quants, their sum (the K-quant sub-blocks with minimums span 32). */
-    final int[] sums32;
-    final int length;
+    int[] sums32;
+    int length;
 
-    private Q8KActivations(byte[] quants, float[] scales, int[] sums16, int length) {
-        this.quants = quants;
-        this.quantsAsShorts = new short[quants.length];
-        for (int i = 0; i < quants.length; i++) {
-            quantsAsShorts[i] = quants[i];
-        }
-        this.scales = scales;
-        this.sums16 = sums16;
-        this.sums32 = new int[sums16.length / 2];
-        for (int i = 0; i < sums32.length; i++) {
-            sums32[i] = sums16[2 * i] + sums16[2 * i + 1];
-        }
-        this.length = length;
+    private Q8KActivations(int values) {
+        this.quants = new byte[values];
+        this.quantsAsShorts = new short[values];
+        this.scales = new float[values / BLOCK];
+        this.sums16 = new int[values / 16];
+        this.sums32 = new int[values / 32];
     }
 
     static Q8KActivations quantize(float[] x, int rows, int length) {
-        int blocks = rows * length / BLOCK;
-        byte[] q = new byte[rows * length];
-        float[] d = new float[blocks];
-        int[] sums = new int[rows * length / 16];
-        for (int b = 0; b < blocks; b++) {
+        return quantize(x, rows, length, null);
+    }
+
+    /** Quantizes into {@code reuse} when it fits (see {@link Q8_0Activations#quantize(float[], int, int, Q8_0Activations)}). */
+    static Q8KActivations quantize(float[] x, int rows, int length, Q8KActivations reuse) {
+        int values = rows * length;
+        Q8KActivations a = reuse != null && reuse.quants.length >= values && reuse.quants.length <= 4 * values
+                ? reuse : new Q8KActivations(values);
+        a.length = length;
+        byte[] q = a.quants;
+        float[] d = a.scales;
+        int[] sums = a.sums16;
+        for (int b = 0; b < values / BLOCK; b++) {
             int base = b * BLOCK;
             float max = 0;
             float amax = 0;
@@ -51,7 +56,11 @@ final class Q8KActivations implements Activations {
                 }
             }
             if (amax == 0) {
-                continue; // all zeros: scale 0, quants 0, sums 0
+                // All zeros: scale 0, quants 0, sums 0 (written, as the arrays may hold an earlier input).
+                Arrays.fill(q, base, base + BLOCK, (byte) 0);
+                Arrays.fill(sums, base / 16, base / 16 + BLOCK / 16, 0);
+                d[b] = 0;
+                continue;
             }
             float inverse = -127f / max;
             for (int j = 0; j < BLOCK; j++) {
@@ -66,6 +75,12 @@ final class Q8KActivations implements Activations {
             }
             d[b] = 1 / inverse;
         }
-        return new Q8KActivations(q, d, sums, length);
+        for (int i = 0; i < values; i++) {
+            a.quantsAsShorts[i] = q[i];
+        }
+        for (int i = 0; i < values / 32; i++) {
+            a.sums32[i] = sums[2 * i] + sums[2 * i + 1];
+        }
+        return a;
     }
 }

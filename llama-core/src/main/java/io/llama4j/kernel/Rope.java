@@ -22,8 +22,14 @@ final class Rope {
 
     /** cos and sin of every pair's angle at each position: {@code [positions][headDim/2]}, cos then sin. */
     float[][] table(int firstPosition, int count) {
+        float[][] t = new float[count][headDim];
+        table(firstPosition, count, t);
+        return t;
+    }
+
+    /** {@link #table(int, int)} written into {@code t} (at least {@code count} rows of {@code headDim}), allocating nothing. */
+    void table(int firstPosition, int count, float[][] t) {
         int half = headDim / 2;
-        float[][] t = new float[count][2 * half];
         for (int p = 0; p < count; p++) {
             float theta = firstPosition + p;
             for (int i = 0; i < half; i++) {
@@ -33,7 +39,6 @@ final class Rope {
                 theta *= thetaScale;
             }
         }
-        return t;
     }
 
     /** Rotates {@code heads} consecutive heads of {@code x} starting at {@code offset} with one row of the table. */

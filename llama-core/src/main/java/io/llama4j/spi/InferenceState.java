@@ -30,6 +30,16 @@ public interface InferenceState extends AutoCloseable {
      */
     float[] forward(int[] tokens, int position);
 
+    /**
+     * As {@link #forward(int[], int)}, but writes the logits into {@code logits} (at least vocabulary size)
+     * instead of a fresh array: a decode loop that keeps one array then allocates nothing per step on an
+     * executor that overrides this (the pure-Java one does). By default it copies {@code forward}'s result.
+     */
+    default void forwardInto(int[] tokens, int position, float[] logits) {
+        float[] fresh = forward(tokens, position);
+        System.arraycopy(fresh, 0, logits, 0, fresh.length);
+    }
+
     /** The most positions this state can hold. */
     int contextLength();
 

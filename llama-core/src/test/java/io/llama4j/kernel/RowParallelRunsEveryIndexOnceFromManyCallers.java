@@ -9,20 +9,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The worker pool behind the forward pass: however many threads call it at once (sessions sharing a
  * model), each call runs every index of its range exactly once before it returns, a failure in any chunk
- * reaches the caller without wedging the pool, and closing the pool ends its worker threads.
+ * reaches the caller without wedging the pool, and closing the pool ends its worker threads; on both
+ * mechanisms ({@link RowParallel.Pool}: ForkJoin and the spinning worker pool).
  */
 class RowParallelRunsEveryIndexOnceFromManyCallers {
     /** Enough per index that every call is large enough to be split over the workers. */
     private static final long HEAVY = 1 << 20;
 
-    @Test
-    void everyIndexRunsExactlyOnceUnderConcurrentCallers() throws Exception {
-        try (RowParallel parallel = new RowParallel(3)) {
+    @ParameterizedTest
+    @EnumSource(RowParallel.Pool.class)
+    void everyIndexRunsExactlyOnceUnderConcurrentCallers(RowParallel.Pool pool) throws Exception {
+        try (RowParallel parallel = new RowParallel(3, pool)) {
             int callers = 8;
             CyclicBarrier start = new CyclicBarrier(callers);
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -70,9 +73,10 @@ class RowParallelRunsEveryIndexOnceFromManyCallers {
         }
     }
 
-    @Test
-    void aFailingChunkReachesTheCallerAndThePoolKeepsWorking() {
-        try (RowParallel parallel = new RowParallel(2)) {
+    @ParameterizedTest
+    @EnumSource(RowParallel.Pool.class)
+    void aFailingChunkReachesTheCallerAndThePoolKeepsWorking(RowParallel.Pool pool) {
+        try (RowParallel parallel = new RowParallel(2, pool)) {
             for (int round = 0; round < 50; round++) {
                 int bad = round * 37 % 1000;
                 assertThatThrownBy(() -> parallel.forEach(1000, HEAVY, (from, to) -> {
@@ -93,12 +97,13 @@ class RowParallelRunsEveryIndexOnceFromManyCallers {
         }
     }
 
-    @Test
-    void closingEndsTheWorkers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RowParallel.Pool.class)
+    void closingEndsTheWorkers(RowParallel.Pool pool) throws Exception {
         long before = liveKernelWorkers();
         List<RowParallel> pools = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            RowParallel p = new RowParallel(4);
+            RowParallel p = new RowParallel(4, pool);
             p.forEach(1000, HEAVY, (from, to) -> { });  // workers may start on first use
             pools.add(p);
         }

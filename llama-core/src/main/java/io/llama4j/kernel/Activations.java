@@ -1,7 +1,7 @@
 package io.llama4j.kernel;
 
 /** A batch of input rows prepared in the format a weight matrix multiplies with. */
-sealed interface Activations permits FloatActivations, Q8_0Activations, Q8KActivations {
+sealed interface Activations permits FloatActivations, Q8_0Activations, Q8KActivations, TokenPanels {
 
     /** Prepares {@code rows} rows of {@code length} floats from {@code x} for {@code format}. */
     static Activations prepare(float[] x, int rows, int length, ActivationFormat format) {

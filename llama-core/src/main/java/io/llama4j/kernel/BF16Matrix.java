@@ -46,6 +46,18 @@ final class BF16Matrix extends WeightMatrix {
     }
 
     @Override
+    void dequantizeSpan(int row, int col, int count, float[] out, int offset) {
+        if (VectorSupport.ENABLED && count % 16 == 0) {
+            SpanDequantizer.bf16(data, row * rowBytes, col, count, out, offset);
+            return;
+        }
+        long base = row * rowBytes + 2L * col;
+        for (int i = 0; i < count; i++) {
+            out[offset + i] = Half.bf16ToFloat(data.get(SHORT_LE, base + 2L * i));
+        }
+    }
+
+    @Override
     void dequantizeRow(int row, float[] out, int offset) {
         long base = row * rowBytes;
         for (int i = 0; i < cols; i++) {

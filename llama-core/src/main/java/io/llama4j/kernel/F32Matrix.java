@@ -33,6 +33,20 @@ final class F32Matrix extends WeightMatrix {
         return sum;
     }
 
+    /** F32 prefill keeps its dot products: the GEMM was not measured for it (no bench file is F32). */
+    @Override
+    boolean prefersPanelGemm(int tokens) {
+        return false;
+    }
+
+    @Override
+    void dequantizeSpan(int row, int col, int count, float[] out, int offset) {
+        long base = row * rowBytes + 4L * col;
+        for (int i = 0; i < count; i++) {
+            out[offset + i] = data.get(FLOAT_LE, base + 4L * i);
+        }
+    }
+
     @Override
     void dequantizeRow(int row, float[] out, int offset) {
         long base = row * rowBytes;

@@ -15,6 +15,8 @@ final class MatrixInput {
     private final EnumMap<ActivationFormat, Activations> prepared = new EnumMap<>(ActivationFormat.class);
     /** Each format's last prepared activations: their arrays take the next rows of that format. */
     private final EnumMap<ActivationFormat, Activations> storage = new EnumMap<>(ActivationFormat.class);
+    /** Prefill rows interleaved for the panel GEMM, per activation format (made only for batches it takes). */
+    private final EnumMap<ActivationFormat, TokenPanels> panels = new EnumMap<>(ActivationFormat.class);
 
     // The operands of the parallel region in progress, kept in fields so that its task is made once: a
     // lambda capturing them would be an allocation per region (about eighty per decoded token).
@@ -37,6 +39,7 @@ final class MatrixInput {
         this.rows = rows;
         this.length = length;
         prepared.clear();
+        panels.clear();
         return this;
     }
 
@@ -54,13 +57,29 @@ final class MatrixInput {
         return a;
     }
 
+    /**
+     * The input {@code w} multiplies: its own format's rows ({@link #as}), or where the panel GEMM is faster
+     * for this many rows (prefill), those same rows as floats, interleaved for it.
+     */
+    Activations inputFor(WeightMatrix w) {
+        if (VectorSupport.ENABLED && w.prefersPanelGemm(rows)) {
+            TokenPanels p = panels.get(w.inputFormat());
+            if (p == null) {
+                p = TokenPanels.of(as(w.inputFormat()), rows, length);
+                panels.put(w.inputFormat(), p);
+            }
+            return p;
+        }
+        return as(w.inputFormat());
+    }
+
     /** {@code out[t * w.rows + r] = (w x_t)[r]}: every input row times the matrix, rows split over threads. */
     void multiply(WeightMatrix w, float[] out, RowParallel parallel) {
         if (w.cols != length) {
             throw new IllegalStateException(w + " cannot multiply vectors of length " + length);
         }
         regionMatrices(1);
-        region(0, w, as(w.inputFormat()), out);
+        region(0, w, inputFor(w), out);
         parallel.forEach(w.rows, (long) w.cols * rows, matricesTask);
     }
 
@@ -75,7 +94,7 @@ final class MatrixInput {
             if (ws[i].cols != length) {
                 throw new IllegalStateException(ws[i] + " cannot multiply vectors of length " + length);
             }
-            region(i, ws[i], as(ws[i].inputFormat()), outs[i]);
+            region(i, ws[i], inputFor(ws[i]), outs[i]);
         }
         parallel.forEach(regionStarts[ws.length], (long) length * rows, matricesTask);
     }
@@ -91,8 +110,8 @@ final class MatrixInput {
             throw new IllegalStateException(gateWeights + " and " + upWeights + " cannot form a SwiGLU of vectors of length " + length);
         }
         regionMatrices(2);
-        region(0, gateWeights, as(gateWeights.inputFormat()), gate);
-        region(1, upWeights, as(upWeights.inputFormat()), up);
+        region(0, gateWeights, inputFor(gateWeights), gate);
+        region(1, upWeights, inputFor(upWeights), up);
         parallel.forEach(gateWeights.rows, 2L * length * rows, swiGluTask);
     }
 
@@ -119,7 +138,7 @@ final class MatrixInput {
             int lo = Math.max(from, regionStarts[i]);
             int hi = Math.min(to, regionStarts[i + 1]);
             if (lo < hi) {
-                regionWeights[i].multiplyRows(regionInputs[i], rows, regionOutputs[i], lo - regionStarts[i], hi - regionStarts[i]);
+                regionWeights[i].multiplyPrepared(regionInputs[i], rows, regionOutputs[i], lo - regionStarts[i], hi - regionStarts[i]);
             }
         }
     }
@@ -128,8 +147,8 @@ final class MatrixInput {
     private void swiGluRange(int from, int to) {
         float[] gate = regionOutputs[0];
         float[] up = regionOutputs[1];
-        regionWeights[0].multiplyRows(regionInputs[0], rows, gate, from, to);
-        regionWeights[1].multiplyRows(regionInputs[1], rows, up, from, to);
+        regionWeights[0].multiplyPrepared(regionInputs[0], rows, gate, from, to);
+        regionWeights[1].multiplyPrepared(regionInputs[1], rows, up, from, to);
         int ffn = regionWeights[0].rows;
         for (int t = 0; t < rows; t++) {
             for (int i = t * ffn + from, end = t * ffn + to; i < end; i++) {

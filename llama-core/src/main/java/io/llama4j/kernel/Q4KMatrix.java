@@ -49,6 +49,11 @@ final class Q4KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void vectorDequantize(long rowOffset, int first, int blocks, float[] out, int offset) {
+        SpanDequantizer.q4K(data, rowOffset, first, blocks, out, offset);
+    }
+
+    @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
         int[] s = new int[KQuantScales.SCRATCH];
         KQuantScales.unpack(block, 4, s);

@@ -56,6 +56,11 @@ final class Q5KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void vectorDequantize(long rowOffset, int first, int blocks, float[] out, int offset) {
+        SpanDequantizer.q5K(data, rowOffset, first, blocks, out, offset);
+    }
+
+    @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
         int[] s = new int[KQuantScales.SCRATCH];
         KQuantScales.unpack(block, 4, s);

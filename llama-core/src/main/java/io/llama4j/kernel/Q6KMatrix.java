@@ -51,6 +51,11 @@ final class Q6KMatrix extends SuperBlockMatrix {
     }
 
     @Override
+    void vectorDequantize(long rowOffset, int first, int blocks, float[] out, int offset) {
+        SpanDequantizer.q6K(data, rowOffset, first, blocks, out, offset);
+    }
+
+    @Override
     void dequantizeBlock(byte[] block, float[] out, int o) {
         float d = half(block, 208);
         for (int i = 0; i < BLOCK; i++) {

@@ -33,9 +33,21 @@ final class Q8_0Matrix extends Q8_0InputMatrix {
 
     @Override
     void dequantizeRow(int row, float[] out, int offset) {
-        long base = row * rowBytes;
-        for (int b = 0; b < cols / 32; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
+        dequantizeScalar(row * rowBytes, 0, cols / 32, out, offset);
+    }
+
+    @Override
+    void dequantizeSpan(int row, int col, int count, float[] out, int offset) {
+        if (VectorSupport.ENABLED) {
+            SpanDequantizer.q8_0(data, row * rowBytes, col / 32, count / 32, out, offset);
+        } else {
+            dequantizeScalar(row * rowBytes, col / 32, count / 32, out, offset);
+        }
+    }
+
+    private void dequantizeScalar(long base, int first, int blocks, float[] out, int offset) {
+        for (int b = 0; b < blocks; b++) {
+            long block = base + (long) (first + b) * BLOCK_BYTES;
             float d = f16At(block);
             for (int j = 0; j < 32; j++) {
                 out[offset + b * 32 + j] = d * byteAt(block + 2 + j);

@@ -129,10 +129,25 @@ abstract sealed class SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q
 
     @Override
     final void dequantizeRow(int row, float[] out, int offset) {
+        dequantizeScalar(row * rowBytes, 0, cols / BLOCK, out, offset);
+    }
+
+    @Override
+    final void dequantizeSpan(int row, int col, int count, float[] out, int offset) {
+        if (VectorSupport.ENABLED) {
+            vectorDequantize(row * rowBytes, col / BLOCK, count / BLOCK, out, offset);
+        } else {
+            dequantizeScalar(row * rowBytes, col / BLOCK, count / BLOCK, out, offset);
+        }
+    }
+
+    /** Vector path of {@link #dequantizeSpan}: blocks {@code first ..< first + blocks} of the row at {@code rowOffset}. */
+    abstract void vectorDequantize(long rowOffset, int first, int blocks, float[] out, int offset);
+
+    private void dequantizeScalar(long base, int first, int blocks, float[] out, int offset) {
         byte[] block = new byte[blockBytes];
-        long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++) {
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) b * blockBytes, block, 0, blockBytes);
+        for (int b = 0; b < blocks; b++) {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, base + (long) (first + b) * blockBytes, block, 0, blockBytes);
             dequantizeBlock(block, out, offset + b * BLOCK);
         }
     }

@@ -20,4 +20,12 @@ sealed interface Activations permits FloatActivations, Q8_0Activations, Q8KActiv
             case Q8_K -> Q8KActivations.quantize(x, rows, length, reuse instanceof Q8KActivations q ? q : null);
         };
     }
+
+    /**
+     * Whether arrays of {@code capacity} elements may be rewritten for {@code needed} values: they must hold
+     * them and be at most four times larger, so that a prefill batch's arrays are let go at the next decode step.
+     */
+    static boolean reusable(int capacity, int needed) {
+        return capacity >= needed && capacity <= 4 * needed;
+    }
 }

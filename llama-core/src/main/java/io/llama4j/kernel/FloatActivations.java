@@ -14,10 +14,10 @@ final class FloatActivations implements Activations {
         return of(x, rows, length, format, null);
     }
 
-    /** As {@link #of(float[], int, int, ActivationFormat)}, rewriting {@code reuse} in place when it fits (see {@link Q8_0Activations}). */
+    /** As {@link #of(float[], int, int, ActivationFormat)}, rewriting {@code reuse} in place when it fits ({@link Activations#reusable}). */
     static FloatActivations of(float[] x, int rows, int length, ActivationFormat format, FloatActivations reuse) {
         int n = rows * length;
-        FloatActivations a = reuse != null && reuse.values.length >= n && reuse.values.length <= 4 * n
+        FloatActivations a = reuse != null && Activations.reusable(reuse.values.length, n)
                 ? reuse : new FloatActivations(n);
         a.length = length;
         float[] v = a.values;

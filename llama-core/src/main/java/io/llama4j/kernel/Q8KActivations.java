@@ -35,10 +35,10 @@ final class Q8KActivations implements Activations {
         return quantize(x, rows, length, null);
     }
 
-    /** Quantizes into {@code reuse} when it fits (see {@link Q8_0Activations#quantize(float[], int, int, Q8_0Activations)}). */
+    /** Quantizes into {@code reuse} when it fits ({@link Activations#reusable}). */
     static Q8KActivations quantize(float[] x, int rows, int length, Q8KActivations reuse) {
         int values = rows * length;
-        Q8KActivations a = reuse != null && reuse.quants.length >= values && reuse.quants.length <= 4 * values
+        Q8KActivations a = reuse != null && Activations.reusable(reuse.quants.length, values)
                 ? reuse : new Q8KActivations(values);
         a.length = length;
         byte[] q = a.quants;

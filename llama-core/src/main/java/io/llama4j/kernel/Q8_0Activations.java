@@ -30,12 +30,11 @@ final class Q8_0Activations implements Activations {
     }
 
     /**
-     * Quantizes into {@code reuse} when its arrays hold {@code rows * length} values and are not more than
-     * four times larger (a prefill batch's arrays are let go at the next decode step), else into a new instance.
+     * Quantizes into {@code reuse} when its arrays fit ({@link Activations#reusable}), else into a new instance.
      */
     static Q8_0Activations quantize(float[] x, int rows, int length, Q8_0Activations reuse) {
         int values = rows * length;
-        Q8_0Activations a = reuse != null && reuse.quants.length >= values && reuse.quants.length <= 4 * values
+        Q8_0Activations a = reuse != null && Activations.reusable(reuse.quants.length, values)
                 ? reuse : new Q8_0Activations(values);
         a.length = length;
         byte[] q = a.quants;
